@@ -1,0 +1,1 @@
+"""Retargeting: canonical skeleton animation → any rig (RigSpec + bone map) → BoneAnimation."""
