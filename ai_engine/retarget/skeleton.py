@@ -70,7 +70,7 @@ class SkeletonAnimation:
 
     def __post_init__(self) -> None:
         self.positions = np.asarray(self.positions, dtype=np.float64)
-        t, j, c = self.positions.shape
+        _frames, j, c = self.positions.shape
         if j != len(self.joints) or c != 3:
             raise ValueError(f"positions must be (T, {len(self.joints)}, 3), got {self.positions.shape}")
         if self.valid is None:
