@@ -57,6 +57,11 @@ class SkeletonAnimation:
         twist is then solved from the joint triangle, e.g. elbow/wrist and knee/ankle planes).
     valid: (T, J) bool, False where the joint was not observed (gaps).
     contacts: (T, 2) bool foot contacts (left, right) when known, else None (the solver detects them).
+    rest_positions: (J, 3) the joints in the source's rest pose (same world frame), or None (captured
+        motion has no rest pose; the solver then transfers directions only).
+    rest_rotations: (J, 4) wxyz world rotations of the same bones at rest, or None. With ``rotations``
+        the solver uses ``rotations[t] ⊗ rest_rotations⁻¹`` (the bone's world rotation since rest) to
+        carry twist; without it ``rotations`` are taken as rotations since rest already.
     """
 
     joints: list[str]
@@ -67,6 +72,8 @@ class SkeletonAnimation:
     contacts: np.ndarray | None = None
     source_name: str = ""
     meta: dict[str, object] = field(default_factory=dict)
+    rest_positions: np.ndarray | None = None
+    rest_rotations: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.positions = np.asarray(self.positions, dtype=np.float64)
