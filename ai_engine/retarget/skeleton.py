@@ -74,6 +74,7 @@ class SkeletonAnimation:
     meta: dict[str, object] = field(default_factory=dict)
     rest_positions: np.ndarray | None = None
     rest_rotations: np.ndarray | None = None
+    tails: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.positions = np.asarray(self.positions, dtype=np.float64)
