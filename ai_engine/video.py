@@ -85,6 +85,11 @@ def _not_a_video(path: str, container: ContainerInfo) -> VideoOpenError:
             f"{path} is an audio-only file (no picture). Add it as a sound strip instead "
             "(Sequencer › Add › Sound), or pick a video file."
         )
+    if container.format == "mp4" and not container.tracks:
+        return VideoOpenError(
+            f"{path} is truncated: its index (the 'moov' box) is missing, so no player can read it. "
+            "The copy or export did not finish; copy or export it again."
+        )
     return VideoOpenError(
         f"{path} is not a video Clapper can decode (unknown format, or the file is damaged). "
         "Re-export it as H.264 MP4 and try again."
@@ -332,3 +337,26 @@ def _prefetch(source: Iterator[tuple[int, np.ndarray]], depth: int) -> Iterator[
 def frame_at_time(info: VideoInfo, seconds: float) -> int:
     """The decode-order index of the frame shown at ``seconds`` for constant-rate video."""
     return max(0, min(info.frame_count - 1, int(math.floor(seconds * info.fps + 1e-6))))
+
+
+def frame_times(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> np.ndarray:
+    """Presentation time in seconds of every frame, in decode order (demuxes, does not decode).
+
+    This is what maps a decode-order frame index onto a timeline by time, which matters for VFR
+    clips (Blender plays them at their nominal rate, so its frame N is not our frame N).
+    """
+    import cv2
+
+    path = _check_path(path)
+    cap = _open_capture(path)
+    if cap is None:
+        raise _not_a_video(path, read_container(path))
+    times: list[float] = []
+    try:
+        while cap.grab():
+            times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0)
+            if len(times) % 500 == 0:
+                check_stop(should_stop)
+    finally:
+        cap.release()
+    return np.asarray(times, dtype=np.float64)
