@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import bpy
 
+# Blender 4.5+ warns on "//" paths unless a path property says it supports them; 4.2 lacks the flag.
+PATH_OPTIONS: set[str] = {"PATH_SUPPORTS_BLEND_RELATIVE"} if bpy.app.version >= (4, 5, 0) else set()
+
 
 class ClapperJobStatus(bpy.types.PropertyGroup):
     running: bpy.props.BoolProperty(name="Running", default=False)  # type: ignore[valid-type]
@@ -22,6 +25,7 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
         description="The video file to add to the sequencer",
         subtype="FILE_PATH",
         default="",
+        options=PATH_OPTIONS,
     )
     match_scene: bpy.props.BoolProperty(  # type: ignore[valid-type]
         name="Match Scene to Clip",

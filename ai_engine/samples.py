@@ -40,7 +40,7 @@ def sample_clip(path: str | os.PathLike[str]) -> dict[str, object]:
     width, height = SAMPLE_SIZE
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), SAMPLE_FPS, (width, height))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), SAMPLE_FPS, (width, height))
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV cannot write {out} (no MPEG-4 encoder in this build).")
     frame_index = 0

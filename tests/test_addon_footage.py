@@ -19,7 +19,9 @@ def snapshot(bpy: Any) -> dict[str, Any]:
     """What Add Footage may change: strips, scene rate and range."""
     scene = bpy.context.scene
     editor = scene.sequence_editor
-    strips = sorted((s.name, s.type, s.channel, s.frame_final_start) for s in editor.strips_all) if editor else []
+    strips = (
+        sorted((s.name, s.type, s.channel, s.frame_final_start) for s in editor.strips_all) if editor else []
+    )
     return {
         "strips": strips,
         "fps": (scene.render.fps, scene.render.fps_base),
@@ -84,7 +86,9 @@ def make_bad_input(kind: str, tmp_path: Path, data_dir: Path) -> Path:
 
 
 @pytest.mark.parametrize("kind", BAD_INPUTS)
-def test_bad_input_reports_and_changes_nothing(kind: str, blender: Any, data_dir: Path, tmp_path: Path) -> None:
+def test_bad_input_reports_and_changes_nothing(
+    kind: str, blender: Any, data_dir: Path, tmp_path: Path
+) -> None:
     bpy = blender
     bpy.ops.scene.new(type="EMPTY")
     before = snapshot(bpy)
@@ -104,7 +108,12 @@ def test_bad_input_reports_and_changes_nothing(kind: str, blender: Any, data_dir
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "addon", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "addon", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -9,6 +9,7 @@ import bpy
 
 from ..apply.footage import add_footage
 from ..jobs import EngineJobOperator, JobInputError
+from ..properties import PATH_OPTIONS
 
 
 def describe(info: dict[str, Any]) -> str:
@@ -34,7 +35,7 @@ class CLAPPER_OT_add_footage(EngineJobOperator, bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
     job_label = "Probing footage"
 
-    filepath: bpy.props.StringProperty(name="Video", subtype="FILE_PATH", default="")  # type: ignore[valid-type]
+    filepath: bpy.props.StringProperty(name="Video", subtype="FILE_PATH", default="", options=PATH_OPTIONS)  # type: ignore[valid-type]
     filter_movie: bpy.props.BoolProperty(default=True, options={"HIDDEN", "SKIP_SAVE"})  # type: ignore[valid-type]
     filter_folder: bpy.props.BoolProperty(default=True, options={"HIDDEN", "SKIP_SAVE"})  # type: ignore[valid-type]
     match_scene: bpy.props.BoolProperty(  # type: ignore[valid-type]
