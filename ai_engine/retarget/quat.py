@@ -171,3 +171,26 @@ def angle_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle in degrees between direction vectors (…×3)."""
     d = np.sum(normalize(a) * normalize(b), axis=-1)
     return np.degrees(np.arccos(np.clip(d, -1.0, 1.0)))
+
+
+def matrix_to_euler(m: np.ndarray, order: str = "XYZ") -> np.ndarray:
+    """Rotation matrices → Euler angles (…×3, radians, X Y Z slots) in a Blender rotation mode.
+
+    ``order`` is Blender's rotation mode ("XYZ" applies X first: M = Rz · Ry · Rx). Angles are
+    unwrapped along the first axis so f-curves do not jump by 2π.
+    """
+    i, j, k = ("XYZ".index(c) for c in order)
+    parity = 1.0 if (j - i) % 3 == 1 else -1.0  # even permutation of XYZ
+    # M = R_k(c) R_j(b) R_i(a): read the angles from the permuted matrix.
+    cb = np.sqrt(m[..., i, i] ** 2 + m[..., j, i] ** 2)
+    singular = cb < 1e-9
+    a = np.arctan2(parity * m[..., k, j], m[..., k, k])
+    b = np.arctan2(-parity * m[..., k, i], cb)
+    c = np.arctan2(parity * m[..., j, i], m[..., i, i])
+    a = np.where(singular, np.arctan2(-parity * m[..., j, k], m[..., j, j]), a)
+    c = np.where(singular, 0.0, c)
+    out = np.empty((*m.shape[:-2], 3))
+    out[..., i], out[..., j], out[..., k] = a, b, c
+    if out.ndim >= 2 and len(out) > 1:
+        out = np.unwrap(out, axis=0)
+    return out

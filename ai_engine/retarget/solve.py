@@ -21,6 +21,8 @@ vectorised over frames; the Python loops run over joints only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..errors import BadMotionFile, BadRig
@@ -173,7 +175,8 @@ def solve(
     def to_arm(p: np.ndarray) -> np.ndarray:
         return ((p - obj[:3, 3]) @ obj_rot) / scale
 
-    src_pos = to_arm(_fill_gaps(skeleton.positions))
+    world_pos = _fill_gaps(skeleton.positions)
+    src_pos = to_arm(world_pos)
     src_tails = to_arm(skeleton.tails) if skeleton.tails is not None else None
     has_ref = skeleton.rest_positions is not None
     use_rot = skeleton.rotations is not None and has_ref
@@ -269,7 +272,9 @@ def solve(
             q = quat_mul(fix, q)
         q_world[j] = normalize(q)
     progress(0.55, "root motion")
-    root_loc_arm, leg_ratio = _root_motion(skeleton, src_pos, ref_pos, tgt, q_world, joints, sidx)
+    root_loc_arm, leg_ratio = _root_motion(
+        world_pos, skeleton.rest_positions, tgt, q_world, joints, sidx, to_arm
+    )
     contacts = None
     legs = all(f"{k}.{s}" in q_world for k in ("thigh", "shin") for s in "LR")
     if foot_lock and legs and all(rig.joint_bone(f"foot.{s}") and f"foot.{s}" in sidx for s in "LR"):
@@ -278,7 +283,7 @@ def solve(
         contacts = (
             skeleton.contacts
             if skeleton.contacts is not None
-            else detect_contacts(src_pos, sidx, skeleton.fps)
+            else detect_contacts(world_pos, sidx, skeleton.fps)
         )
         src_ankles = {s: src_pos[:, sidx[f"foot.{s}"]] for s in "LR" if f"foot.{s}" in sidx}
         lock_feet(tgt, q_world, root_loc_arm, contacts, skeleton.fps, point_fk, src_ankles, leg_ratio)
@@ -322,40 +327,46 @@ def point_fk(
 
 
 def _root_motion(
-    skeleton: SkeletonAnimation,
-    src_pos: np.ndarray,
-    ref_pos: np.ndarray | None,
+    world_pos: np.ndarray,
+    world_ref: np.ndarray | None,
     tgt: _Target,
     q_world: dict[str, np.ndarray],
     joints: list[str],
     sidx: dict[str, int],
+    to_arm: Callable[[np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, float]:
-    """Armature-space translation of the root bone so the hips follow the source, scaled by leg length."""
+    """Armature-space translation of the root bone so the hips follow the source, scaled by leg length.
+
+    Heights and the ground are judged in world space (Z up) — the target armature itself may be Y-up
+    under a rotated object (FBX imports).
+    """
     rig = tgt.rig
+    obj = rig.object_matrix
     q_bone = {rig.bone_map[j]: q for j, q in q_world.items()}
-    src_points = {j: src_pos[:, sidx[j]] for j in sidx}
-    tgt_points = {j: tgt.joint(j) for j in joints if rig.joint_bone(j)}
-    ref_points = {j: ref_pos[sidx[j]] for j in sidx} if ref_pos is not None else src_points
+
+    def tgt_world(j: str) -> np.ndarray:
+        return obj[:3, :3] @ tgt.joint(j) + obj[:3, 3]
+
+    src_points = {j: world_pos[:, sidx[j]] for j in sidx}
+    tgt_points = {j: tgt_world(j) for j in joints if rig.joint_bone(j)}
+    ref_points = {j: world_ref[sidx[j]] for j in sidx} if world_ref is not None else src_points
     ratio = leg_length(tgt_points) / leg_length(ref_points)
     if not np.isfinite(ratio) or ratio <= 0:
         ratio = 1.0
-    feet = [j for j in ("foot.L", "foot.R", "toe.L", "toe.R") if j in sidx]
-    hips = src_pos[:, sidx["hips"]]
-    if feet:
-        lowest = np.min(np.stack([src_pos[:, sidx[j], 2] for j in feet], axis=1), axis=1)
-        src_ground = float(np.percentile(lowest, 2))
-        tgt_ground = min(float(tgt.joint(j)[2]) for j in feet if rig.joint_bone(j))
-    else:
-        src_ground, tgt_ground = (
-            float(hips[:, 2].min()),
-            float(tgt.joint("hips")[2]) - ratio * float(hips[:, 2].min()),
-        )
+    feet = [j for j in ("foot.L", "foot.R", "toe.L", "toe.R") if j in sidx and rig.joint_bone(j)]
+    hips = world_pos[:, sidx["hips"]]
     want = np.empty_like(hips)
-    want[:, :2] = tgt.joint("hips")[:2] + ratio * (hips[:, :2] - hips[0, :2])
-    want[:, 2] = tgt_ground + ratio * (hips[:, 2] - src_ground)
+    want[:, :2] = tgt_world("hips")[:2] + ratio * (hips[:, :2] - hips[0, :2])
+    if feet:
+        lowest = np.min(np.stack([world_pos[:, sidx[j], 2] for j in feet], axis=1), axis=1)
+        src_ground = float(np.percentile(lowest, 2))
+        tgt_ground = min(float(tgt_world(j)[2]) for j in feet)
+        want[:, 2] = tgt_ground + ratio * (hips[:, 2] - src_ground)
+    else:
+        want[:, 2] = tgt_world("hips")[2] + ratio * (hips[:, 2] - hips[0, 2])
     zero = np.zeros_like(hips)
     placed = point_fk(tgt, rig.joint_bone("hips"), tgt.joint("hips"), q_bone, zero)
-    return want - placed, ratio
+    return to_arm(want) - placed, ratio
 
 
 def _to_local(
