@@ -74,6 +74,7 @@ def lock_feet(
     point_fk: Callable[..., np.ndarray],
     src_ankles: dict[str, np.ndarray] | None = None,
     ratio: float = 1.0,
+    up: np.ndarray | None = None,
 ) -> None:
     """Re-aim thighs and shins (in ``q_world``, in place) so ankles stay put during contacts.
 
@@ -83,6 +84,8 @@ def lock_feet(
         point_fk: the solver's forward kinematics of a rest point.
         src_ankles: side → (T, 3) source ankle in armature space, to follow its own motion (scaled by
             ``ratio``) during contact; None pins the ankle.
+        up: (3,) world up in armature space: only the horizontal slide is corrected (the height comes
+            from the joint angles, which stay as close to the source as the lock allows).
     """
     rig = tgt.rig
     ramp = max(1, int(round(fps * 0.1)))
@@ -105,6 +108,8 @@ def lock_feet(
             if src_ankles is not None:
                 want += ratio * (src_ankles[s][a:b] - src_ankles[s][mid])
             correction[a:b] = want - ankle[a:b]
+            if up is not None:
+                correction[a:b] -= np.sum(correction[a:b] * up, axis=1, keepdims=True) * up
             weight[a:b] = 1.0
             for i in range(1, ramp + 1):  # fade the edge corrections out around the contact
                 w = 1.0 - i / (ramp + 1)
@@ -132,3 +137,41 @@ def lock_feet(
         q_world[shin] = q_world[shin].copy()
         q_world[thigh][active] = quat_mul(swing_thigh, q_world[thigh][active])
         q_world[shin][active] = quat_mul(swing_shin, q_world[shin][active])
+
+
+def root_correction(
+    tgt: Any,
+    q_world: dict[str, np.ndarray],
+    root_loc: np.ndarray,
+    contacts: np.ndarray,
+    point_fk: Callable[..., np.ndarray],
+    src_ankles: dict[str, np.ndarray],
+    ratio: float,
+    up: np.ndarray,
+) -> np.ndarray:
+    """A horizontal root offset (T, 3) that removes the planted feet's sliding without bending a joint.
+
+    While a foot is planted its horizontal step must equal the source ankle's step × ``ratio``; the
+    root takes up the difference (averaged when both feet are planted; the leg IK absorbs the rest).
+    Outside contacts the source's root velocity is kept, so the target walks as far as its own
+    stride carries it.
+
+    Arguments:
+        up: (3,) the world's up axis in armature space (horizontal = perpendicular to it).
+    """
+    rig = tgt.rig
+    q_bone = {rig.bone_map[j]: q for j, q in q_world.items()}
+    frames = len(root_loc)
+    steps = np.zeros((frames, 3))
+    count = np.zeros(frames)
+    for k, s in enumerate("LR"):
+        if s not in src_ankles:
+            continue
+        ankle = point_fk(tgt, rig.joint_bone(f"shin.{s}"), tgt.joint(f"foot.{s}"), q_bone, root_loc)
+        want = ratio * np.diff(src_ankles[s], axis=0) - np.diff(ankle, axis=0)
+        planted = contacts[1:, k] & contacts[:-1, k]
+        steps[1:][planted] += want[planted]
+        count[1:][planted] += 1
+    steps /= np.maximum(count, 1)[:, None]
+    steps -= np.sum(steps * up, axis=1, keepdims=True) * up  # horizontal only
+    return np.cumsum(steps, axis=0)

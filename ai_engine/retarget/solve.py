@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import BadMotionFile, BadRig
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from .animation import BoneAnimation
-from .footlock import detect_contacts, lock_feet
+from .footlock import detect_contacts, lock_feet, root_correction
 from .quat import (
     matrix_to_quat,
     normalize,
@@ -286,7 +286,12 @@ def solve(
             else detect_contacts(world_pos, sidx, skeleton.fps)
         )
         src_ankles = {s: src_pos[:, sidx[f"foot.{s}"]] for s in "LR" if f"foot.{s}" in sidx}
-        lock_feet(tgt, q_world, root_loc_arm, contacts, skeleton.fps, point_fk, src_ankles, leg_ratio)
+        up = obj_rot.T @ np.array([0.0, 0.0, 1.0])
+        if len(src_ankles) == 2:
+            root_loc_arm = root_loc_arm + root_correction(
+                tgt, q_world, root_loc_arm, contacts, point_fk, src_ankles, leg_ratio, up
+            )
+        lock_feet(tgt, q_world, root_loc_arm, contacts, skeleton.fps, point_fk, src_ankles, leg_ratio, up)
     check_stop(should_stop)
     progress(0.8, "local rotations")
     return _to_local(skeleton, tgt, q_world, joints, root_loc_arm, contacts, leg_ratio)

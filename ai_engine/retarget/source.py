@@ -15,7 +15,7 @@ from .quat import normalize
 from .skeleton import BODY_JOINTS, FINGER_JOINTS, SkeletonAnimation
 
 
-def _upright(heads: np.ndarray, tails: np.ndarray, idx: dict[str, int]) -> bool:
+def is_upright(heads: np.ndarray, tails: np.ndarray, idx: dict[str, int]) -> bool:
     """True when a pose looks like a standing body (thighs down, spine up): usable as reference."""
     try:
         hips, neck = heads[idx["hips"]], heads[idx.get("neck", idx.get("head", idx["chest"]))]
@@ -64,7 +64,7 @@ def skeleton_from_bvh(
     order = [j for j in (*BODY_JOINTS, *FINGER_JOINTS) if j in bone_map]
     cols = [names.index(bone_map[j]) for j in order]
     idx = {j: k for k, j in enumerate(order)}
-    use_rest = _upright(rest_heads[cols], rest_tails[cols], idx)
+    use_rest = is_upright(rest_heads[cols], rest_tails[cols], idx)
     if use_rest:
         ref_pos, ref_rot = rest_heads[cols], rest_rot[cols]
     else:
