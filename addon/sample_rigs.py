@@ -14,6 +14,8 @@ import addon_utils
 import bpy
 import numpy as np
 
+from ai_engine.retarget.sample_motion import mixamo_like_bones
+
 
 def rigify_rig(name: str = "rig") -> bpy.types.Object:
     """Generate a Rigify rig from the human metarig in the current scene (about 6 s).
@@ -31,46 +33,6 @@ def rigify_rig(name: str = "rig") -> bpy.types.Object:
     rig.name = name
     bpy.data.objects.remove(metarig)
     return rig
-
-
-# (name, parent, head, tail) in a Y-up, centimetre, character-facing-+Z frame, like a Mixamo FBX.
-def _mixamo_bones(arm_down_deg: float) -> list[tuple[str, str | None, tuple[float, ...], tuple[float, ...]]]:
-    p = "mixamorig:"
-    bones: list[tuple[str, str | None, tuple[float, ...], tuple[float, ...]]] = [
-        (f"{p}Hips", None, (0, 104, 0), (0, 114, 1)),
-        (f"{p}Spine", f"{p}Hips", (0, 114, 1), (0, 126, 0)),
-        (f"{p}Spine1", f"{p}Spine", (0, 126, 0), (0, 139, -1)),
-        (f"{p}Spine2", f"{p}Spine1", (0, 139, -1), (0, 153, -1)),
-        (f"{p}Neck", f"{p}Spine2", (0, 153, -1), (0, 163, 1)),
-        (f"{p}Head", f"{p}Neck", (0, 163, 1), (0, 181, 2)),
-        (f"{p}HeadTop_End", f"{p}Head", (0, 181, 2), (0, 190, 2)),
-    ]
-    down = math.radians(arm_down_deg)
-    for side, sx in (("Left", 1.0), ("Right", -1.0)):
-        sh = (sx * 5.0, 149.0, -1.0)
-        arm = (sx * 17.0, 148.0, -2.0)
-        direction = np.array([sx * math.cos(down), -math.sin(down), 0.0])
-        elbow = tuple(np.array(arm) + 26.0 * direction)
-        wrist = tuple(np.array(elbow) + 24.0 * direction)
-        hand_end = tuple(np.array(wrist) + 9.0 * direction)
-        bones += [
-            (f"{p}{side}Shoulder", f"{p}Spine2", sh, arm),
-            (f"{p}{side}Arm", f"{p}{side}Shoulder", arm, elbow),
-            (f"{p}{side}ForeArm", f"{p}{side}Arm", elbow, wrist),
-            (f"{p}{side}Hand", f"{p}{side}ForeArm", wrist, hand_end),
-        ]
-        hip = (sx * 10.0, 100.0, 0.0)
-        knee = (sx * 11.0, 54.0, 1.5)
-        ankle = (sx * 11.5, 8.0, -1.0)
-        ball = (sx * 12.0, 1.5, 12.0)
-        toe = (sx * 12.0, 1.5, 20.0)
-        bones += [
-            (f"{p}{side}UpLeg", f"{p}Hips", hip, knee),
-            (f"{p}{side}Leg", f"{p}{side}UpLeg", knee, ankle),
-            (f"{p}{side}Foot", f"{p}{side}Leg", ankle, ball),
-            (f"{p}{side}ToeBase", f"{p}{side}Foot", ball, toe),
-        ]
-    return bones
 
 
 def mixamo_like_rig(
@@ -92,7 +54,7 @@ def mixamo_like_rig(
     for other in bpy.context.view_layer.objects:
         other.select_set(other == obj)
     bpy.ops.object.mode_set(mode="EDIT")
-    for bone_name, parent, head, tail in _mixamo_bones(arm_down_deg):
+    for bone_name, parent, head, tail in mixamo_like_bones(arm_down_deg):
         eb = data.edit_bones.new(bone_name)
         eb.head = head
         eb.tail = tail

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import BadRig
 from .automap import auto_map
+from .skeleton import FINGER_JOINTS
 
 PRESET_NAMES: tuple[str, ...] = ("rigify", "mixamo", "cmu_bvh", "bandai_bvh")
 
@@ -60,6 +61,9 @@ def _rename(preset: dict[str, Any], old: str, new: str) -> dict[str, Any]:
 def fit_preset(preset: dict[str, Any], bones: list[str]) -> tuple[dict[str, Any], float]:
     """Adapt a preset's name prefix to ``bones`` and score how well it fits (share of body bones found).
 
+    Finger joints whose bones the rig lacks are dropped (many characters have no finger bones);
+    missing body bones stay in the map so ``RigSpec.validate`` lists them.
+
     Returns:
         (adapted preset, fraction of the preset's body bones present in ``bones``).
     """
@@ -76,6 +80,8 @@ def fit_preset(preset: dict[str, Any], bones: list[str]) -> tuple[dict[str, Any]
         score = sum(b in names for b in wanted) / max(len(wanted), 1)
         if score > best_score:
             best, best_score = cand, score
+    best = dict(best)
+    best["bone_map"] = {k: v for k, v in best["bone_map"].items() if k not in FINGER_JOINTS or v in names}
     return best, best_score
 
 

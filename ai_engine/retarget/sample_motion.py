@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 # (name, parent, offset cm in BVH axes: Y up, character facing +Z)
 _SKELETON: list[tuple[str, str | None, tuple[float, float, float]]] = [
     ("Hips", None, (0.0, 95.0, 0.0)),
@@ -88,3 +90,48 @@ def write_sample_walk(path: str | Path, *, seconds: float = 3.0, fps: int = 30) 
     path = Path(path)
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def mixamo_like_bones(
+    arm_down_deg: float,
+) -> list[tuple[str, str | None, tuple[float, ...], tuple[float, ...]]]:
+    """(name, parent, head, tail) of a Mixamo-named body: Y-up centimetres facing +Z, like an FBX import.
+
+    The arms hang ``arm_down_deg`` below horizontal (A-pose); proportions differ from Blender's metarig.
+    """
+    p = "mixamorig:"
+    bones: list[tuple[str, str | None, tuple[float, ...], tuple[float, ...]]] = [
+        (f"{p}Hips", None, (0, 104, 0), (0, 114, 1)),
+        (f"{p}Spine", f"{p}Hips", (0, 114, 1), (0, 126, 0)),
+        (f"{p}Spine1", f"{p}Spine", (0, 126, 0), (0, 139, -1)),
+        (f"{p}Spine2", f"{p}Spine1", (0, 139, -1), (0, 153, -1)),
+        (f"{p}Neck", f"{p}Spine2", (0, 153, -1), (0, 163, 1)),
+        (f"{p}Head", f"{p}Neck", (0, 163, 1), (0, 181, 2)),
+        (f"{p}HeadTop_End", f"{p}Head", (0, 181, 2), (0, 190, 2)),
+    ]
+    down = math.radians(arm_down_deg)
+    for side, sx in (("Left", 1.0), ("Right", -1.0)):
+        sh = (sx * 5.0, 149.0, -1.0)
+        arm = (sx * 17.0, 148.0, -2.0)
+        direction = np.array([sx * math.cos(down), -math.sin(down), 0.0])
+        elbow = tuple(np.array(arm) + 26.0 * direction)
+        wrist = tuple(np.array(elbow) + 24.0 * direction)
+        hand_end = tuple(np.array(wrist) + 9.0 * direction)
+        bones += [
+            (f"{p}{side}Shoulder", f"{p}Spine2", sh, arm),
+            (f"{p}{side}Arm", f"{p}{side}Shoulder", arm, elbow),
+            (f"{p}{side}ForeArm", f"{p}{side}Arm", elbow, wrist),
+            (f"{p}{side}Hand", f"{p}{side}ForeArm", wrist, hand_end),
+        ]
+        hip = (sx * 10.0, 100.0, 0.0)
+        knee = (sx * 11.0, 54.0, 1.5)
+        ankle = (sx * 11.5, 8.0, -1.0)
+        ball = (sx * 12.0, 1.5, 12.0)
+        toe = (sx * 12.0, 1.5, 20.0)
+        bones += [
+            (f"{p}{side}UpLeg", f"{p}Hips", hip, knee),
+            (f"{p}{side}Leg", f"{p}{side}UpLeg", knee, ankle),
+            (f"{p}{side}Foot", f"{p}{side}Leg", ankle, ball),
+            (f"{p}{side}ToeBase", f"{p}{side}Foot", ball, toe),
+        ]
+    return bones
