@@ -153,6 +153,20 @@ def test_positions_only_source_still_matches_directions(bvh_dir: Path) -> None:
     assert direction_errors(captured, rig, anim).max() < 0.05
 
 
+def test_positions_only_thigh_twist_comes_from_the_knee_plane(bvh_dir: Path) -> None:
+    # On a walk, the twist found from the hip-knee-ankle plane agrees with the twist carried by the
+    # source's own rotations (two independent ways to the same answer).
+    full = load_source(bvh_dir / "cmu" / "131_02.bvh")
+    captured = SkeletonAnimation(joints=full.joints, fps=full.fps, positions=full.positions)
+    rig = mixamo_rig()
+    with_rotations = pose_matrices(rig, solve(full, rig, foot_lock=False))
+    from_planes = pose_matrices(rig, solve(captured, rig, foot_lock=False))
+    for bone in ("mixamorig:LeftUpLeg", "mixamorig:RightUpLeg", "mixamorig:LeftLeg"):
+        k = rig.index(bone)
+        twist = angle_between(with_rotations[:, k, :3, 0], from_planes[:, k, :3, 0])
+        assert twist.mean() < 5.0, bone
+
+
 def test_progress_and_cancel(bvh_dir: Path) -> None:
     skeleton, rig = load_source(bvh_dir / "cmu" / "131_01.bvh"), mixamo_rig()
     seen: list[float] = []

@@ -53,6 +53,42 @@ for _s in "LR":
 ORDER = [*BODY_JOINTS, *FINGER_JOINTS]
 
 
+# Limb → (middle joint, end joint, the way the middle joint bends: +1 forward (elbow), -1 back (knee)).
+_HINGES: dict[str, tuple[str, str, float]] = {
+    "upper_arm": ("forearm", "hand", 1.0),
+    "thigh": ("shin", "foot", -1.0),
+}
+
+
+def _hinge_twist(
+    q: np.ndarray,
+    joint: str,
+    hinge: tuple[str, str, float],
+    s_dir: np.ndarray,
+    t_dir: np.ndarray,
+    src_pos: np.ndarray,
+    sidx: dict[str, int],
+    tgt_body: Body,
+) -> np.ndarray:
+    """Twist an upper limb from its joint plane (positions-only sources): the elbow/knee bends about
+    the same axis on the target as in the source. Blends back to the parent's twist when the limb is
+    nearly straight (the plane is then undefined)."""
+    side = joint.split(".")[1]
+    middle, end, sign = hinge[0] + "." + side, hinge[1] + "." + side, hinge[2]
+    if middle not in sidx or end not in sidx:
+        return q
+    lower = src_pos[:, sidx[end]] - src_pos[:, sidx[middle]]
+    normal = np.cross(s_dir, lower)
+    bend = np.degrees(np.arctan2(np.linalg.norm(normal, axis=-1), np.sum(s_dir * lower, axis=-1)))
+    rest_normal = np.cross(t_dir, sign * tgt_body.forward)
+    frame_src = segment_frame(s_dir, normal)
+    frame_tgt = segment_frame(t_dir, rest_normal)
+    q_hinge = matrix_to_quat(frame_src @ np.swapaxes(frame_tgt, -1, -2))
+    weight = np.clip((bend - 5.0) / 15.0, 0.0, 1.0)[:, None]
+    q_hinge = np.where(np.sum(q_hinge * q, axis=-1, keepdims=True) < 0, -q_hinge, q_hinge)
+    return normalize((1.0 - weight) * q + weight * q_hinge)
+
+
 def solve(
     skeleton: SkeletonAnimation,
     rig: RigSpec,
@@ -186,6 +222,9 @@ def solve(
             while parent is not None and parent not in q_world:
                 parent = CANONICAL_PARENT.get(parent)
             q = q_world[parent] if parent else identity
+            hinge = _HINGES.get(j.split(".")[0])
+            if hinge and s_dir is not None and t_dir is not None and j.endswith((".L", ".R")):
+                q = _hinge_twist(q, j, hinge, s_dir, t_dir, src_pos, sidx, tgt_body)
         if s_dir is not None and t_dir is not None and not degenerate and j != "hips":
             valid = np.linalg.norm(s_dir, axis=-1) > 1e-9
             fix = quat_between(quat_rotate(q, np.broadcast_to(t_dir, s_dir.shape)), s_dir)
