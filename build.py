@@ -206,37 +206,18 @@ def download_wheels(py: Path, dists: list[tuple[str, str]], platform: str, dest:
     run(cmd)
 
 
-def write_manifest(stage: Path, version: str, platform: str, wheels: list[str]) -> None:
-    lines = [
-        'schema_version = "1.0.0"',
-        'id = "clapper"',
-        f'version = "{version}"',
-        'name = "Clapper"',
-        'tagline = "Motion capture, GAN effects textures and shot cuts, with an embedded AI engine"',
-        'maintainer = "Clapper developers"',
-        'type = "add-on"',
-        'website = "https://extensions.blender.org/"',
-        'tags = ["Animation", "Sequencer", "Material"]',
-        'blender_version_min = "4.2.0"',
-        'license = ["SPDX:GPL-3.0-or-later"]',
-        f'platforms = ["{platform}"]',
-        "wheels = [",
-        *[f'  "./wheels/{name}",' for name in wheels],
-        "]",
-        "",
-        "[permissions]",
-        'files = "Reads videos, motion files and images; writes textures, cut lists and exports"',
-        "",
-        "[build]",
-        'paths_exclude_pattern = ["__pycache__/", "*.pyc"]',
-        "",
-    ]
-    (stage / "blender_manifest.toml").write_text("\n".join(lines), encoding="utf-8")
+def write_manifest(stage: Path, platform: str, wheels: list[str]) -> None:
+    """The repository's blender_manifest.toml with this build's platform and wheels filled in."""
+    text = (ROOT / "blender_manifest.toml").read_text(encoding="utf-8")
+    wheel_lines = "wheels = [\n" + "".join(f'  "./wheels/{name}",\n' for name in wheels) + "]"
+    text = re.sub(r"(?m)^platforms = \[.*\]$", f'platforms = ["{platform}"]', text)
+    text = re.sub(r"(?m)^wheels = \[\]$", wheel_lines, text)
+    (stage / "blender_manifest.toml").write_text(text, encoding="utf-8")
 
 
 def blender_ext_tool(py: Path) -> Path:
     out = subprocess.run(
-        [str(py), "-c", "import bpy, os; print(os.path.dirname(bpy.__file__))"],
+        [str(py), "-c", "import importlib.util as u, os; print(os.path.dirname(u.find_spec('bpy').origin))"],
         capture_output=True,
         text=True,
         check=True,
@@ -277,7 +258,7 @@ def extension(args: argparse.Namespace) -> None:
         if dist_name in wanted or dist_name == "clapper_ai_engine":
             shutil.copy2(wheel, wheel_dir / wheel.name)
     wheels = sorted(p.name for p in wheel_dir.glob("*.whl"))
-    write_manifest(stage, version, args.platform, wheels)
+    write_manifest(stage, args.platform, wheels)
     dist = Path(args.dist).resolve()
     dist.mkdir(parents=True, exist_ok=True)
     tool = blender_ext_tool(py)
