@@ -51,19 +51,25 @@ def _requirements_hash() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
 
 
-def check_python() -> None:
-    if sys.version_info[:2] != PYTHON_WANTED:
-        found = ".".join(map(str, sys.version_info[:3]))
-        raise SystemExit(
-            f"Clapper needs Python 3.11 (the Python of Blender 4.2–5.0 and of the bpy 5.0.1 module); "
-            f"this is Python {found}.\nInstall 3.11 (e.g. `pyenv install 3.11` or your system's python3.11 "
-            f"package) and run:  python3.11 build.py setup"
-        )
+def python311() -> str:
+    """An interpreter of Python 3.11: this one, or python3.11 on PATH; else say how to get one."""
+    if sys.version_info[:2] == PYTHON_WANTED:
+        return sys.executable
+    other = shutil.which("python3.11") or shutil.which("python3.11.exe")
+    if other:
+        print(f"setup: this is Python {sys.version.split()[0]}; using {other} for .venv")
+        return other
+    found = ".".join(map(str, sys.version_info[:3]))
+    raise SystemExit(
+        f"Clapper needs Python 3.11 (the Python of Blender 4.2–5.0 and of the bpy 5.0.1 module); "
+        f"this is Python {found} and no python3.11 is on PATH.\nInstall 3.11 (e.g. `pyenv install 3.11`, "
+        "or your system's python3.11 package) and run:  python3.11 build.py setup"
+    )
 
 
 def setup(force: bool = False) -> None:
     """Create .venv and install the engine (editable), bpy, and the dev tools; idempotent."""
-    check_python()
+    interpreter = python311()
     wanted = _requirements_hash()
     if not force and STAMP.exists() and venv_python().exists():
         try:
@@ -74,7 +80,7 @@ def setup(force: bool = False) -> None:
             pass
     started = time.monotonic()
     if not venv_python().exists():
-        run([sys.executable, "-m", "venv", VENV])
+        run([interpreter, "-m", "venv", VENV])
     py = venv_python()
     # torch is pinned exactly (2.13.0): an unpinned torch would pull a multi-GB CUDA build.
     run([py, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[blender,dev]"])
@@ -206,37 +212,18 @@ def download_wheels(py: Path, dists: list[tuple[str, str]], platform: str, dest:
     run(cmd)
 
 
-def write_manifest(stage: Path, version: str, platform: str, wheels: list[str]) -> None:
-    lines = [
-        'schema_version = "1.0.0"',
-        'id = "clapper"',
-        f'version = "{version}"',
-        'name = "Clapper"',
-        'tagline = "Motion capture, GAN effects textures and shot cuts, with an embedded AI engine"',
-        'maintainer = "Clapper developers"',
-        'type = "add-on"',
-        'website = "https://extensions.blender.org/"',
-        'tags = ["Animation", "Sequencer", "Material"]',
-        'blender_version_min = "4.2.0"',
-        'license = ["SPDX:GPL-3.0-or-later"]',
-        f'platforms = ["{platform}"]',
-        "wheels = [",
-        *[f'  "./wheels/{name}",' for name in wheels],
-        "]",
-        "",
-        "[permissions]",
-        'files = "Reads videos, motion files and images; writes textures, cut lists and exports"',
-        "",
-        "[build]",
-        'paths_exclude_pattern = ["__pycache__/", "*.pyc"]',
-        "",
-    ]
-    (stage / "blender_manifest.toml").write_text("\n".join(lines), encoding="utf-8")
+def write_manifest(stage: Path, platform: str, wheels: list[str]) -> None:
+    """The repository's blender_manifest.toml with this build's platform and wheels filled in."""
+    text = (ROOT / "blender_manifest.toml").read_text(encoding="utf-8")
+    wheel_lines = "wheels = [\n" + "".join(f'  "./wheels/{name}",\n' for name in wheels) + "]"
+    text = re.sub(r"(?m)^platforms = \[.*\]$", f'platforms = ["{platform}"]', text)
+    text = re.sub(r"(?m)^wheels = \[\]$", wheel_lines, text)
+    (stage / "blender_manifest.toml").write_text(text, encoding="utf-8")
 
 
 def blender_ext_tool(py: Path) -> Path:
     out = subprocess.run(
-        [str(py), "-c", "import bpy, os; print(os.path.dirname(bpy.__file__))"],
+        [str(py), "-c", "import importlib.util as u, os; print(os.path.dirname(u.find_spec('bpy').origin))"],
         capture_output=True,
         text=True,
         check=True,
@@ -277,7 +264,7 @@ def extension(args: argparse.Namespace) -> None:
         if dist_name in wanted or dist_name == "clapper_ai_engine":
             shutil.copy2(wheel, wheel_dir / wheel.name)
     wheels = sorted(p.name for p in wheel_dir.glob("*.whl"))
-    write_manifest(stage, version, args.platform, wheels)
+    write_manifest(stage, args.platform, wheels)
     dist = Path(args.dist).resolve()
     dist.mkdir(parents=True, exist_ok=True)
     tool = blender_ext_tool(py)

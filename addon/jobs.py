@@ -90,6 +90,15 @@ class EngineJobOperator:
         except JobInputError as exc:
             self.report({"ERROR"}, str(exc))  # type: ignore[attr-defined]
             return {"CANCELLED"}
+        except Exception as exc:  # a bug in a writer must not escape a modal handler
+            import traceback
+
+            traceback.print_exc()
+            self.report(
+                {"ERROR"},
+                f"Clapper could not apply the result ({type(exc).__name__}: {exc}). Please report it.",
+            )  # type: ignore[attr-defined]
+            return {"CANCELLED"}
         _report_warnings(self, warnings)  # type: ignore[arg-type]
         return {"FINISHED"}
 

@@ -160,6 +160,15 @@ class WorkerProcess:
                 self.state.finished = True
                 if self._cancel_sent_at is not None:
                     self.state.cancelled = True
+                elif "No module named 'ai_engine'" in self.stderr_tail():
+                    self.state.error = {
+                        "type": "WorkerUnavailable",
+                        "message": (
+                            "Clapper's engine (ai_engine) is not installed beside the add-on, so no job can "
+                            "run. Reinstall the extension zip (Preferences › Get Extensions › Install from "
+                            "Disk); in a dev checkout, run `python3 build.py setup`."
+                        ),
+                    }
                 else:
                     tail = self.stderr_tail()
                     self.state.error = {

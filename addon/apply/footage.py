@@ -9,6 +9,8 @@ from typing import Any
 
 import bpy
 
+from ..compat import strips as editor_strips
+
 
 @dataclass
 class AddedFootage:
@@ -43,7 +45,7 @@ def _channel_is_free(strips: Any, channel: int, start: int, end: int) -> bool:
 
 def free_channel(sequence_editor: Any, start: int, length: int, needed: int) -> int:
     """The lowest channel C such that channels C..C+needed-1 are empty over [start, start+length)."""
-    strips = list(sequence_editor.strips)
+    strips = list(editor_strips(sequence_editor))
     channel = 1
     while channel + needed - 1 <= 128:
         if all(_channel_is_free(strips, channel + k, start, start + length) for k in range(needed)):
@@ -67,17 +69,17 @@ def add_footage(
     # Blender decides the movie's length in timeline frames; a scratch strip tells us, so the
     # channel search uses the real extent.
     needed = 2 if info.get("has_audio") else 1
-    movie = editor.strips.new_movie(name=name, filepath=path, channel=128, frame_start=frame_start)
+    movie = editor_strips(editor).new_movie(name=name, filepath=path, channel=128, frame_start=frame_start)
     try:
         length = movie.frame_final_duration
         channel = free_channel(editor, frame_start, length, needed)
         movie.channel = channel
     except Exception:
-        editor.strips.remove(movie)
+        editor_strips(editor).remove(movie)
         raise
     sound_name = None
     if info.get("has_audio"):
-        sound = editor.strips.new_sound(
+        sound = editor_strips(editor).new_sound(
             name=f"{name} audio", filepath=path, channel=channel + 1, frame_start=frame_start
         )
         sound_name = sound.name
