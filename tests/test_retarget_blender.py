@@ -325,3 +325,32 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
     assert main([*args[:2], str(empty), *args[3:], "--blend", str(tmp_path / "no.blend"), "--json"]) == 1
     assert "zero frames" in capsys.readouterr().out
     assert not (tmp_path / "no.blend").exists()
+
+
+def test_blender_4_3_bakes_through_the_legacy_action_api(
+    data_dir: Path, bvh_dir: Path, tmp_path: Path
+) -> None:
+    """The 4.2–4.3 fallback (Action.fcurves, no layered actions) in a real Blender 4.3 binary."""
+    import os
+    import subprocess
+
+    tool = data_dir.parent / "tools" / "blender-gui" / "blender-gui.sh"
+    chroot = Path(os.environ.get("TARGET", "/tmp/blender-gui-chroot"))
+    if not tool.exists() or not (chroot / "usr" / "bin" / "blender").exists() or os.geteuid() != 0:
+        pytest.skip(f"no Blender 4.3 here (build it with {tool} build, as root)")
+    take = bvh_dir / "bandai" / "dataset-1_walk_normal_001.bvh"
+    script = ROOT / "tests" / "gui" / "retarget_legacy_check.py"
+    proc = subprocess.run(
+        [str(tool), "run", "--mount", str(ROOT), "--mount", str(tmp_path), "--ro", str(data_dir), "--",
+         "-b", "--factory-startup", "--python", str(script), "--", str(ROOT), str(take), str(tmp_path)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    report = tmp_path / "result_legacy.json"
+    assert report.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads(report.read_text())
+    assert "error" not in result, result["error"]
+    assert result["version"][:2] == [4, 3] and result["code"] == 0
+    assert result["layered"] is False and result["fcurves"] == 4 * 21 + 3
+    assert result["action"] == "dataset-1_walk_normal_001" and result["keep_me"] is True
+    assert result["fps"] == pytest.approx(read_bvh(take).fps, rel=1e-5)
+    assert result["max_error"] < 0.5
