@@ -283,7 +283,11 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
     blender: Any, bvh_dir: Path, rigs_blend: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bpy = blender
+    from addon.batch.retarget import PRESET_NAMES
     from addon.cli import main
+    from ai_engine.retarget import maps
+
+    assert PRESET_NAMES == maps.PRESET_NAMES  # the verb lists them without importing the engine
 
     take = bvh_dir / "bandai" / "dataset-1_walk_normal_001.bvh"
     out, bvh_out = tmp_path / "out.blend", tmp_path / "out.bvh"
