@@ -225,3 +225,18 @@ def test_worker_job_writes_the_animation(bvh_dir: Path, tmp_path: Path) -> None:
     assert result["frames"] == anim.frame_count == read_bvh(bvh_dir / "cmu" / "131_03.bvh").frame_count
     assert result["source_name"] == "131_03" and result["root_bone"] == "mixamorig:Hips"
     assert result["source_map"]["upper_arm.L"] == "LeftShoulder"
+
+
+def test_gaps_and_unobserved_joints_in_captured_motion(bvh_dir: Path) -> None:
+    full = load_source(bvh_dir / "cmu" / "131_03.bvh")
+    positions = full.positions.copy()
+    valid = np.ones(positions.shape[:2], dtype=bool)
+    valid[100:130, full.index("hand.L")] = False  # a gap: filled from both sides
+    positions[:, full.index("head")] = np.nan  # never seen: left at rest
+    captured = SkeletonAnimation(joints=full.joints, fps=full.fps, positions=positions, valid=valid)
+    rig = mixamo_rig()
+    anim = solve(captured, rig)
+    assert np.isfinite(anim.rotations).all() and np.isfinite(anim.root_location).all()
+    assert "mixamorig:Head" not in anim.bones
+    errors = direction_errors(full, rig, solve(captured, rig, foot_lock=False))
+    assert np.isfinite(errors).all()

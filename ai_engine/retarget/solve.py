@@ -128,14 +128,21 @@ def solve(
     def to_arm(p: np.ndarray) -> np.ndarray:
         return ((p - obj[:3, 3]) @ obj_rot) / scale
 
-    world_pos = fill_gaps(skeleton.positions)
+    observed = skeleton.positions.copy()
+    if skeleton.valid is not None:
+        observed[~np.asarray(skeleton.valid, dtype=bool)] = np.nan  # gaps are filled, never trusted
+    world_pos = fill_gaps(observed)
     src_pos = to_arm(world_pos)
     src_tails = to_arm(skeleton.tails) if skeleton.tails is not None else None
     ref_pos = to_arm(skeleton.rest_positions) if skeleton.rest_positions is not None else None
     rotations = skeleton.rotations
     use_rot = rotations is not None and ref_pos is not None
     joints = [j for j in ORDER if j in skeleton.joints and j in rig.bone_map]
-    sidx = {j: skeleton.joints.index(j) for j in skeleton.joints}
+    seen = np.isfinite(world_pos).all(axis=(0, 2))  # a joint never observed takes no part
+    sidx = {j: k for k, j in enumerate(skeleton.joints) if seen[k]}
+    joints = [j for j in joints if j in sidx]
+    if "hips" not in sidx:
+        raise BadMotionFile("The source's hips were never observed; nothing can be retargeted.")
 
     def seg_end(j: str) -> str:
         """The canonical joint ending j's segment on both sides, or "" for the bone's tail."""
