@@ -10,7 +10,8 @@ target segment such that:
   target rest is aligned onto the source reference pose through body-relative frames (segment
   direction + the body's left/forward), ``Q_j = D_j · A_j`` where D_j is the source bone's rotation
   since its reference; positions-only sources (video) get twist from the joint planes: hips from
-  the thighs' line, chest from the shoulders' line, limbs by the shortest swing from their parent.
+  the thighs' line, chest from the shoulders' line, upper arms and thighs from the elbow/knee plane,
+  the rest by the shortest swing from their parent.
 
 Local pose rotations come from the world ones: ``L_b = R_b⁻¹ · Q_parent⁻¹ · Q_b · R_b`` (R_b the
 bone's rest matrix), where the parent is the nearest animated ancestor (following the rig's
