@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -331,17 +333,20 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
     assert not (tmp_path / "no.blend").exists()
 
 
-def test_blender_4_3_bakes_through_the_legacy_action_api(
-    data_dir: Path, bvh_dir: Path, tmp_path: Path
-) -> None:
-    """The 4.2–4.3 fallback (Action.fcurves, no layered actions) in a real Blender 4.3 binary."""
-    import os
-    import subprocess
-
+def blender_43(data_dir: Path) -> Path:
+    """The shared tool that runs a real Blender 4.3 binary (in a chroot), or skip."""
     tool = data_dir.parent / "tools" / "blender-gui" / "blender-gui.sh"
     chroot = Path(os.environ.get("TARGET", "/tmp/blender-gui-chroot"))
     if not tool.exists() or not (chroot / "usr" / "bin" / "blender").exists() or os.geteuid() != 0:
         pytest.skip(f"no Blender 4.3 here (build it with {tool} build, as root)")
+    return tool
+
+
+def test_blender_4_3_bakes_through_the_legacy_action_api(
+    data_dir: Path, bvh_dir: Path, tmp_path: Path
+) -> None:
+    """The 4.2–4.3 fallback (Action.fcurves, no layered actions) in a real Blender 4.3 binary."""
+    tool = blender_43(data_dir)
     take = bvh_dir / "bandai" / "dataset-1_walk_normal_001.bvh"
     script = ROOT / "tests" / "gui" / "retarget_legacy_check.py"
     proc = subprocess.run(
@@ -358,3 +363,25 @@ def test_blender_4_3_bakes_through_the_legacy_action_api(
     assert result["action"] == "dataset-1_walk_normal_001" and result["keep_me"] is True
     assert result["fps"] == pytest.approx(read_bvh(take).fps, rel=1e-5)
     assert result["max_error"] < 0.5
+
+
+def test_modal_retarget_in_a_real_window_is_one_undo_step(
+    data_dir: Path, bvh_dir: Path, tmp_path: Path
+) -> None:
+    tool = blender_43(data_dir)
+    take = bvh_dir / "bandai" / "dataset-1_kick_normal_001.bvh"
+    result_path = tmp_path / "modal.json"
+    proc = subprocess.run(
+        [str(tool), "run", "--xvfb", "--mount", str(ROOT), "--mount", str(tmp_path), "--ro", str(data_dir), "--",
+         "--factory-startup", "--enable-event-simulate", "--python", str(ROOT / "tests" / "gui" / "retarget_modal_check.py"),
+         "--", str(ROOT), str(take), str(result_path)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result_path.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads(result_path.read_text())
+    assert "timeout" not in result, result["events"][-3:]
+    assert result["invoke"] == ["RUNNING_MODAL"]  # the window stayed live while the worker solved
+    assert any(running for _, running, _, _ in result["events"])
+    assert result["action"] == "dataset-1_kick_normal_001"
+    assert result["actions"] == ["dataset-1_kick_normal_001", "previous"]
+    assert result["action_after_undo"] == "previous" and result["actions_after_undo"] == ["previous"]
