@@ -153,6 +153,41 @@ def test_rigify_def_bones_follow_the_source_with_constraints_evaluated(
     assert np.mean(errors) < 2.0 and np.percentile(errors, 99) < 8.0
 
 
+def test_rigify_fingers_follow_a_source_with_fingers(blender: Any, bvh_dir: Path, rigs_blend: Path) -> None:
+    bpy = blender
+    from addon.apply.action import bake_action
+    from addon.rigspec_from_armature import rigspec_from_armature
+    from ai_engine.retarget.solve import solve
+    from ai_engine.retarget.source import load_source
+
+    bpy.ops.wm.open_mainfile(filepath=str(rigs_blend))
+    rig = bpy.data.objects["rig"]
+    spec, used = rigspec_from_armature(rig)
+    skeleton = load_source(bvh_dir / "other" / "bvh-python_test_freebvh.bvh")  # Mixamo names, fingers
+    assert used == "rigify" and "index.02.L" in skeleton.joints
+    bake_action(rig, solve(skeleton, spec, foot_lock=False), name="fingers", frame_start=1)
+    fingers = {
+        "thumb": "thumb",
+        "index": "f_index",
+        "middle": "f_middle",
+        "ring": "f_ring",
+        "pinky": "f_pinky",
+    }
+    errors = []
+    for t in range(0, skeleton.frame_count, 10):
+        bpy.context.scene.frame_set(1 + t)
+        for ours, theirs in fingers.items():
+            for s in "LR":
+                a, b = (rig.pose.bones[f"DEF-{theirs}.{seg}.{s}"].head for seg in ("01", "02"))
+                target = np.array(rig.matrix_world @ b) - np.array(rig.matrix_world @ a)
+                source = (
+                    skeleton.positions[t, skeleton.index(f"{ours}.02.{s}")]
+                    - skeleton.positions[t, skeleton.index(f"{ours}.01.{s}")]
+                )
+                errors.append(float(angle_between(target, source)))
+    assert max(errors) < 1.0
+
+
 def test_bake_keeps_each_bones_rotation_mode_and_existing_actions(
     blender: Any, bvh_dir: Path, rigs_blend: Path
 ) -> None:
