@@ -358,7 +358,11 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
         rig.matrix_world @ rig.pose.bones["mixamorig:LeftArm"].head
     )
     assert float(angle_between(target, pose.heads[i, fore] - pose.heads[i, arm])) < 1.0
-    assert read_bvh(bvh_out).frame_count == motion.frame_count
+    exported = read_bvh(bvh_out)  # the deform bones, evaluated, as BVH: re-read where Blender put them
+    assert exported.frame_count == motion.frame_count and "mixamorig:LeftArm" in exported.names
+    placed = exported.pose().heads[i, exported.names.index("mixamorig:LeftForeArm")]
+    elbow = np.array(rig.matrix_world @ rig.pose.bones["mixamorig:LeftForeArm"].head)
+    assert np.abs(placed - elbow).max() < 1e-4
     # Zero frames: the verb fails with the engine's message and writes nothing.
     text = take.read_text()
     empty = tmp_path / "empty.bvh"

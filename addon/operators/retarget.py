@@ -58,7 +58,7 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        return context.scene is not None and context.mode == "OBJECT"
+        return context.scene is not None and context.mode in {"OBJECT", "POSE"}
 
     def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
         from ai_engine.errors import BadMotionFile, BadRig
