@@ -259,6 +259,7 @@ def main() -> int:
     default = Path(os.environ.get("CLAPPER_DATA", ROOT.parent / "shared" / "data"))
     parser.add_argument("--data", type=Path, default=default)
     parser.add_argument("--quick", action="store_true", help="two takes per rig")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed figures")
     args = parser.parse_args()
     bvh_dir = args.data / "mocap" / "bvh"
     takes = sorted((bvh_dir / "cmu").glob("1*.bvh")) + sorted((bvh_dir / "bandai").glob("*.bvh"))
@@ -267,6 +268,9 @@ def main() -> int:
     if not takes:
         print(f"no BVH takes under {bvh_dir}", file=sys.stderr)
         return 2
+    if args.speed_only:
+        bench_speed(max(takes, key=lambda p: p.stat().st_size))
+        return 0
     cache = Path(tempfile.gettempdir()) / "clapper_bench_rigs.blend"
     bpy.ops.wm.read_factory_settings(use_empty=True)
     started = time.perf_counter()

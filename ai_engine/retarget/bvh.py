@@ -305,24 +305,24 @@ def read_bvh(
             raise fail(i, f"cannot read {' '.join(tok)!r}") from exc
         i -= 1
         break
-    rows: list[list[float]] = []
-    check_every = 500
-    for k in range(i, len(lines)):
-        tok = tokens_at[k]
-        if not tok:
-            continue
+    motion_rows = [(k, tokens_at[k]) for k in range(i, len(lines)) if tokens_at[k]]
+    for k, tok in motion_rows:
         if len(tok) != channel_total:
             raise fail(k + 1, f"expected {channel_total} numbers, found {len(tok)}")
-        try:
-            rows.append([float(v) for v in tok])
-        except ValueError as exc:
-            raise fail(k + 1, f"not a number ({exc})") from exc
-        if len(rows) % check_every == 0:
-            check_stop(should_stop)
-            progress(-1.0, f"read {len(rows)} frames")
-    if not rows:
+    check_stop(should_stop)
+    progress(-1.0, f"reading {len(motion_rows)} frames")
+    if not motion_rows:
         raise BadMotionFile(f"{path.name} has zero frames of motion. Pick a BVH file with animation.")
-    values = np.array(rows, dtype=np.float64)
+    try:  # numpy parses all numbers at once; only a bad file pays for the line-by-line search
+        values = np.array([v for _, tok in motion_rows for v in tok], dtype=np.float64)
+    except ValueError:
+        for k, tok in motion_rows:
+            try:
+                [float(v) for v in tok]
+            except ValueError as exc:
+                raise fail(k + 1, f"not a number ({exc})") from exc
+        raise
+    values = values.reshape(len(motion_rows), channel_total)
     if not np.all(np.isfinite(values)):
         bad = int(np.argwhere(~np.isfinite(values))[0, 0])
         raise BadMotionFile(f"{path.name}: motion frame {bad} holds NaN/inf. Fix or re-export the BVH file.")
