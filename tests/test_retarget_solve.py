@@ -167,6 +167,19 @@ def test_positions_only_thigh_twist_comes_from_the_knee_plane(bvh_dir: Path) -> 
         assert twist.mean() < 5.0, bone
 
 
+def test_positions_only_hand_twist_comes_from_the_palm(bvh_dir: Path) -> None:
+    # Knuckles (e.g. MediaPipe's hand landmarks) give the palm's plane: the hand turns exactly as the
+    # source's own rotations say, on a target with the same skeleton.
+    path = bvh_dir / "other" / "bvh-python_test_freebvh.bvh"
+    full, rig = load_source(path), rig_from_bvh(path)
+    captured = SkeletonAnimation(joints=full.joints, fps=full.fps, positions=full.positions)
+    with_rotations = pose_matrices(rig, solve(full, rig, foot_lock=False))
+    from_palm = pose_matrices(rig, solve(captured, rig, foot_lock=False))
+    for bone in ("mixamorig:LeftHand", "mixamorig:RightHand"):
+        k = rig.index(bone)
+        assert np.abs(with_rotations[:, k, :3, :3] - from_palm[:, k, :3, :3]).max() < 1e-3, bone
+
+
 def test_progress_and_cancel(bvh_dir: Path) -> None:
     skeleton, rig = load_source(bvh_dir / "cmu" / "131_01.bvh"), mixamo_rig()
     seen: list[float] = []

@@ -11,7 +11,7 @@ target segment such that:
   direction + the body's left/forward), ``Q_j = D_j · A_j`` where D_j is the source bone's rotation
   since its reference; positions-only sources (video) get twist from the joint planes: hips from
   the thighs' line, chest from the shoulders' line, upper arms and thighs from the elbow/knee plane,
-  the rest by the shortest swing from their parent.
+  hands from the knuckles (palm plane), the rest by the shortest swing from their parent.
 
 Local pose rotations come from the world ones: ``L_b = R_b⁻¹ · Q_parent⁻¹ · Q_b · R_b`` (R_b the
 bone's rest matrix), where the parent is the nearest animated ancestor (following the rig's
@@ -88,6 +88,20 @@ def _hinge_twist(
     weight = np.clip((bend - 5.0) / 15.0, 0.0, 1.0)[:, None]
     q_hinge = np.where(np.sum(q_hinge * q, axis=-1, keepdims=True) < 0, -q_hinge, q_hinge)
     return normalize((1.0 - weight) * q + weight * q_hinge)
+
+
+def _knuckles(joint: str, sidx: dict[str, int], tgt: TargetView) -> list[str]:
+    """A hand's knuckles (finger .01 joints) both sides have, when they include index and pinky."""
+    if not joint.startswith("hand."):
+        return []
+    side = joint.split(".")[1]
+    found = []
+    for finger in ("index", "middle", "ring", "pinky"):
+        k = f"{finger}.01.{side}"
+        bone = tgt.rig.joint_bone(k)
+        if k in sidx and bone is not None and tgt.rig.has(bone):
+            found.append(k)
+    return found if {f"index.01.{side}", f"pinky.01.{side}"} <= set(found) else []
 
 
 def solve(
@@ -233,6 +247,17 @@ def solve(
             hinge = _HINGES.get(j.split(".")[0])
             if hinge and s_dir is not None and t_dir is not None and j.endswith((".L", ".R")):
                 q = _hinge_twist(q, j, hinge, s_dir, t_dir, src_pos, sidx, tgt_body)
+        knuckles = [] if use_rot else _knuckles(j, sidx, tgt)
+        if knuckles:
+            # A hand with knuckles on both sides: it points at their middle, twisted like the palm
+            # (the index → pinky line); this frame map is exact, no swing fix needed after it.
+            side = j.split(".")[1]
+            a, b = f"index.01.{side}", f"pinky.01.{side}"
+            toward = np.mean([src_pos[:, sidx[k]] for k in knuckles], axis=0) - src_pos[:, sidx[j]]
+            rest_toward = np.mean([tgt.joint(k) for k in knuckles], axis=0) - tgt.joint(j)
+            f_cur = segment_frame(toward, src_pos[:, sidx[a]] - src_pos[:, sidx[b]])
+            q = matrix_to_quat(f_cur @ segment_frame(rest_toward, tgt.joint(a) - tgt.joint(b)).T)
+            s_dir = None
         if s_dir is not None and t_dir is not None and not degenerate and j != "hips":
             valid = np.linalg.norm(s_dir, axis=-1) > 1e-9
             fix = quat_between(quat_rotate(q, np.broadcast_to(t_dir, s_dir.shape)), s_dir)
