@@ -105,16 +105,8 @@ def one_euro(
     out = values.copy()
     pieces: list[tuple[int, int]] = []
     for start, end in _runs(valid):
-        cuts = (
-            [start]
-            + (
-                [int(b) for b in np.flatnonzero(breaks[start:end]) + start if b > start]
-                if breaks is not None
-                else []
-            )
-            + [end]
-        )
-        pieces += list(zip(cuts[:-1], cuts[1:], strict=True))
+        inner = [] if breaks is None else [int(b) + start for b in np.flatnonzero(breaks[start:end]) if b > 0]
+        pieces += list(itertools.pairwise([start, *inner, end]))
     for start, end in pieces:
         if end - start < 3:
             continue
