@@ -230,7 +230,7 @@ def extract_track(
             if lane is not None:
                 lane.submit(frame, head)
             pose = pose_runner.process(frame) if pose_runner else None
-            side = lane.take() if lane is not None else side_work(frame, head_box(pose, size))
+            side = lane.take() if lane is not None else side_work(frame, head)
             results.append((pose, side))
             last_pose = pose
             if index % 5 == 0:

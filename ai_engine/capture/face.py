@@ -113,9 +113,11 @@ def _to_head_frame(points: np.ndarray, reference: np.ndarray | None) -> tuple[np
 
 
 def _eye_aspect(local: np.ndarray, side: dict) -> float:
-    width = np.linalg.norm(local[side["outer"]] - local[side["inner"]])
-    heights = [np.linalg.norm(local[u] - local[d]) for u, d in zip(side["upper"], side["lower"], strict=True)]
-    return float(np.mean(heights) / max(width, 1e-6))
+    """Lid opening over eye width, measured along the head's up and left axes (the lid points are not
+    exactly above one another, so straight-line distances would never reach zero on a closed eye)."""
+    width = abs(local[side["outer"], 0] - local[side["inner"], 0])
+    heights = [local[u, 1] - local[d, 1] for u, d in zip(side["upper"], side["lower"], strict=True)]
+    return float(max(np.mean(heights), 0.0) / max(width, 1e-6))
 
 
 def measure(local: np.ndarray) -> dict[str, float]:

@@ -222,6 +222,10 @@ def _report(
             )
             for i, side in enumerate(("left", "right"))
         }
+        if not observed["hands"].any():
+            warnings.append(
+                "No hands were found, so there are no finger curls: keep the hands in the picture."
+            )
         if stats.hands_rejected:
             report["hands_rejected"] = stats.hands_rejected
     if stats.frames_with_two_faces > max(3, 0.05 * track.frame_count):
