@@ -256,6 +256,30 @@ def extract_track(
     return track, stats
 
 
+def capture_image(rgb: np.ndarray, *, parts: tuple[str, ...] = PARTS, fps: float = 1.0) -> MotionTrack:
+    """One photo (RGB uint8) → a one-frame raw ``MotionTrack``, MediaPipe in still-image mode.
+
+    Used to check captures against annotated photos; the conversion is the same as for video.
+    """
+    size = (int(rgb.shape[1]), int(rgb.shape[0]))
+    pose_runner = PoseRunner(static_image_mode=True) if "body" in parts else None
+    face_runner = FaceRunner(static_image_mode=True) if "face" in parts else None
+    hands_runner = HandsRunner(static_image_mode=True) if "hands" in parts else None
+    try:
+        pose = pose_runner.process(rgb) if pose_runner else None
+        side = _Side(
+            face_runner.process(rgb) if face_runner else None,
+            hands_runner.process(rgb) if hands_runner else None,
+        )
+    finally:
+        for runner in (pose_runner, face_runner, hands_runner):
+            if runner is not None:
+                runner.close()
+    track = MotionTrack.empty(1, fps, size, parts)
+    _fill(track, [(pose, side)], size, ExtractStats())
+    return track
+
+
 def _fill(
     track: MotionTrack,
     results: list[tuple[PoseResult | None, _Side]],

@@ -135,6 +135,9 @@ _COST_SILENT_SWITCH = 3.0  # change state where the limbs did not visibly jump
 _COST_IGNORE_JUMP = 3.0  # keep state where MediaPipe's labels visibly jumped
 _COST_AGAINST_FACE = 1.0  # per frame whose seen face contradicts the state
 _COST_MIRRORED = 0.05  # per mirrored frame without evidence: MediaPipe is right most of the time
+# A label jump: the limbs sit closer to the previous frame's opposite side than to their own. MediaPipe
+# often spreads a flip over two frames (one limb pair first), so the margin is modest.
+_JUMP_RATIO = 0.8
 
 
 def label_jumps(body_image: np.ndarray, valid: np.ndarray, image_size: tuple[int, int]) -> np.ndarray:
@@ -150,7 +153,7 @@ def label_jumps(body_image: np.ndarray, valid: np.ndarray, image_size: tuple[int
         if valid[t] and valid[t - 1]:
             same = _limb_distance(xy[t], xy[t - 1], mirrored=False)
             mirrored = _limb_distance(xy[t], xy[t - 1], mirrored=True)
-            jumps[t] = mirrored < 0.5 * same and same > 0.15 * max(float(torso[t]), 1.0)
+            jumps[t] = mirrored < _JUMP_RATIO * same and same > 0.15 * max(float(torso[t]), 1.0)
     return jumps
 
 
