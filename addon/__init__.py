@@ -14,7 +14,9 @@ _MODULES: tuple[str, ...] = (
     "properties",
     "operators.engine",
     "operators.footage",
+    "operators.retarget",
     "panels.sequencer",
+    "panels.view3d",
     "cli",
 )
 

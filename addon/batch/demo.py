@@ -39,8 +39,11 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
     }
 
 
+from .retarget import demo_step as step_retarget  # noqa: E402
+
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
+    ("retarget", step_retarget),
 ]
 
 
