@@ -205,9 +205,13 @@ def extract_track(
     hands_runner = HandsRunner() if want_hands else None
 
     def side_work(frame: np.ndarray, head: HeadBox | None) -> _Side:
-        face = face_runner.process(frame) if face_runner else None
-        if face is not None and not face.faces and head is not None and crop_face_runner is not None:
+        face = None
+        # A small face (a head box exists) is looked for in its crop first: the whole-frame search
+        # rarely finds it, so trying the crop first saves that inference on full-body shots.
+        if face_runner is not None and head is not None and crop_face_runner is not None:
             face = _face_in_box(crop_face_runner, frame, head)
+        if face_runner is not None and (face is None or not face.faces):
+            face = face_runner.process(frame)
         return _Side(face, hands_runner.process(frame) if hands_runner else None)
 
     lane = _Lane(side_work) if concurrent and want_body and (want_face or want_hands) else None
