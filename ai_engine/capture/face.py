@@ -13,6 +13,7 @@ open) use fixed rest values, so single photos get meaningful values too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ STABLE_POINTS: tuple[int, ...] = (
 
 # Per side (subject's Left, Right): eye corners (outer, inner), lids (upper, lower) ×3, iris centre,
 # brow inner / outer points, mouth corner, upper / lower lip points, nose wing, cheek.
-_SIDES = {
+_SIDES: dict[str, dict[str, Any]] = {
     "Left": dict(
         outer=263, inner=362, upper=(385, 386, 387), lower=(380, 374, 373), iris=473,
         brow_inner=(336, 296), brow_outer=(300, 293), corner=291, upper_lip=267, lower_lip=314,
@@ -72,6 +73,7 @@ _SIDES = {
 REST_LIP_GAP = 0.0  # lips closed
 REST_EYE_ASPECT = 0.30  # a relaxed open eye (6-point eye aspect ratio)
 CLOSED_EYE_ASPECT = 0.06
+MIN_FRAMES_FOR_MEDIAN_EYE = 24  # about a second of video
 
 
 @dataclass
@@ -112,7 +114,7 @@ def _to_head_frame(points: np.ndarray, reference: np.ndarray | None) -> tuple[np
     return local, rotation
 
 
-def _eye_aspect(local: np.ndarray, side: dict) -> float:
+def _eye_aspect(local: np.ndarray, side: dict[str, Any]) -> float:
     """Lid opening over eye width, measured along the head's up and left axes (the lid points are not
     exactly above one another, so straight-line distances would never reach zero on a closed eye)."""
     width = abs(local[side["outer"], 0] - local[side["inner"], 0])
@@ -245,7 +247,10 @@ def calibrate(
     features = {k: float(np.median([m[k] for m in measures])) for k in measures[0]}
     if neutral_frame is None:
         features["lip_gap"] = REST_LIP_GAP
-        features["eye_aspectLeft"] = features["eye_aspectRight"] = REST_EYE_ASPECT
+        if len(chosen) < MIN_FRAMES_FOR_MEDIAN_EYE:
+            # Too few frames to know this person's open eye (a photo): a typical relaxed eye.
+            features["eye_aspectLeft"] = features["eye_aspectRight"] = REST_EYE_ASPECT
+        # Otherwise the median: eyes are open far longer than they blink.
         neutral_rotation = _mean_rotation(np.stack(rotations))
     else:
         neutral_rotation = rotations[0]

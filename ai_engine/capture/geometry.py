@@ -46,8 +46,8 @@ def matrix_to_quaternion(m: np.ndarray) -> np.ndarray:
         else:
             s = 2.0 * np.sqrt(1.0 + r[2, 2] - r[0, 0] - r[1, 1])
             q = ((r[1, 0] - r[0, 1]) / s, (r[0, 2] + r[2, 0]) / s, (r[1, 2] + r[2, 1]) / s, 0.25 * s)
-        q = np.asarray(q)
-        out[i] = q / np.linalg.norm(q) * (1 if q[0] >= 0 else -1)
+        unit = np.asarray(q, np.float64)
+        out[i] = unit / np.linalg.norm(unit) * (1 if unit[0] >= 0 else -1)
     return out.reshape((*m.shape[:-2], 4))
 
 

@@ -136,7 +136,9 @@ def capture(
         )
     track.meta = {"options": {k: v for k, v in vars(options).items()}, "health": report}
     progress(1.0, "capture done")
-    return CaptureResult(track, report, list(report["warnings"]))  # type: ignore[arg-type]
+    warnings = report["warnings"]
+    assert isinstance(warnings, list)
+    return CaptureResult(track, report, list(warnings))
 
 
 def _fill_and_smooth(track: MotionTrack, options: CaptureOptions, jumps: np.ndarray | None) -> None:
