@@ -74,3 +74,23 @@ def test_untracked_frames_are_nan_and_invalid(tmp_path: Path) -> None:
     track = MotionTrack.empty(3, 30, (100, 100))
     skeleton = track_to_skeleton(track)
     assert np.isnan(skeleton.positions).all() and not skeleton.valid.any()
+
+
+def test_rigify_finger_controls_join_a_body_only_map() -> None:
+    from ai_engine.capture.to_skeleton import with_finger_bones
+
+    bones = [
+        "hips",
+        "thumb.01.L",
+        "thumb.02.L",
+        "f_index.01.L",
+        "f_index.02.L",
+        "f_index.03.L",
+        "f_pinky.01.R",
+    ]
+    preset = {"name": "rigify", "bone_map": {"hips": "torso", "index.01.L": "my_index"}}
+    bone_map = with_finger_bones(preset, bones)["bone_map"]
+    assert bone_map["index.01.L"] == "my_index"  # what the preset maps stays
+    assert bone_map["index.02.L"] == "f_index.02.L" and bone_map["thumb.01.L"] == "thumb.01.L"
+    assert bone_map["pinky.01.R"] == "f_pinky.01.R" and "pinky.02.R" not in bone_map
+    assert preset["bone_map"] == {"hips": "torso", "index.01.L": "my_index"}  # not modified in place

@@ -14,6 +14,7 @@ from typing import Any
 
 import bpy
 
+from ai_engine.capture.to_skeleton import with_finger_bones
 from ai_engine.errors import BadRig
 
 from ..apply.capture import apply_capture, health_line
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if armature is not None:
         try:
             check_target(armature)
-            preset, _ = preset_for(armature, "AUTO")
+            preset = with_finger_bones(preset_for(armature, "AUTO")[0], [b.name for b in armature.data.bones])
             bone_map = dict(preset.get("bone_map", {}))
             if "body" in parts:
                 spec, _ = rigspec_from_armature(armature, preset)
@@ -133,7 +134,7 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     video = clip
     open_or_new(None)
     target = rigify_rig("rig")
-    preset, _ = preset_for(target, "AUTO")
+    preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
     spec, _used = rigspec_from_armature(target, preset)
     result = run_blocking(
         "ai_engine.capture.jobs:capture_to_rig",

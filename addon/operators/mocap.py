@@ -7,6 +7,7 @@ from typing import Any
 
 import bpy
 
+from ai_engine.capture.to_skeleton import with_finger_bones
 from ai_engine.errors import BadRig
 
 from ..apply.capture import apply_capture, check_capture_targets, health_line
@@ -45,7 +46,7 @@ def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
     if props.target is not None:
         try:
             target = check_target(props.target)
-            preset, _ = preset_for(target, "AUTO")
+            preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
             bone_map = dict(preset.get("bone_map", {}))
             if "body" in parts:
                 spec, _ = rigspec_from_armature(target, preset)
