@@ -51,13 +51,16 @@ def test_every_arkit_name_once_and_weights_in_range(photo_face) -> None:  # type
 
 def test_jaw_opens_with_the_lower_face(photo_face) -> None:  # type: ignore[no-untyped-def]
     face, size = photo_face
-    lip = face[14, 1] * size[1]
+    mouth = (face[13, 1] + face[14, 1]) / 2 * size[1]
+    chin = face[152, 1] * size[1]
     face_height = (face[152, 1] - face[10, 1]) * size[1]
 
     def drop(amount: float):  # type: ignore[no-untyped-def]
+        # The jaw hinges: the mouth's corners drop half as far as the chin, the lower lip a little more.
         def move(p: np.ndarray) -> np.ndarray:
-            below = p[:, 1] >= lip
-            p[below, 1] += amount * face_height
+            below = p[:, 1] > mouth - 1e-6
+            share = np.clip(0.5 + 0.5 * (p[below, 1] - mouth) / (chin - mouth), 0.5, 1.0)
+            p[below, 1] += amount * face_height * share
             return p
 
         return move
@@ -67,8 +70,28 @@ def test_jaw_opens_with_the_lower_face(photo_face) -> None:  # type: ignore[no-u
     jaw = weights[:, INDEX["jawOpen"]]
     assert jaw[0] == pytest.approx(0.0, abs=1e-6)
     assert np.all(np.diff(jaw) > 0.05), jaw
-    untouched = [INDEX[n] for n in ("eyeBlinkLeft", "eyeBlinkRight", "browInnerUp", "mouthSmileLeft")]
+    untouched = [INDEX[n] for n in ("eyeBlinkLeft", "eyeBlinkRight", "browInnerUp", "browDownLeft")]
     assert np.abs(weights[:, untouched]).max() < 0.05
+
+
+def test_raising_the_mouth_corners_smiles_without_opening_the_jaw(photo_face) -> None:  # type: ignore[no-untyped-def]
+    face, size = photo_face
+    face_height = (face[152, 1] - face[10, 1]) * size[1]
+    corners = [61, 291, 185, 409, 146, 375]  # the corners and their neighbours on both lips
+
+    def lift(amount: float):  # type: ignore[no-untyped-def]
+        def move(p: np.ndarray) -> np.ndarray:
+            p[corners, 1] -= amount * face_height
+            return p
+
+        return move
+
+    frames = _frames(face, size, [lift(a) for a in (0.0, 0.01, 0.02, 0.03)])
+    weights, _ = face_curves(frames, np.ones(4, bool), size, neutral_frame=0)
+    for side in ("Left", "Right"):
+        assert np.all(np.diff(weights[:, INDEX[f"mouthSmile{side}"]]) > 0.05)
+    assert weights[:, INDEX["jawOpen"]].max() < 0.05
+    assert weights[:, [INDEX["mouthFrownLeft"], INDEX["mouthFrownRight"]]].max() < 0.05
 
 
 def test_closing_one_eye_blinks_that_eye_only(photo_face) -> None:  # type: ignore[no-untyped-def]

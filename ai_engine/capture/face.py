@@ -69,6 +69,13 @@ _SIDES: dict[str, dict[str, Any]] = {
     ),
 }  # fmt: skip
 
+# Measures of the mouth's shape (their rest is taken on closed-mouth frames).
+_MOUTH_MEASURES: tuple[str, ...] = (
+    "chin_drop", "chin_x", "chin_z", "mouth_width", "mouth_x", "upper_lip_thickness", "lower_lip_thickness",
+    "lips_height", "upper_lip_height", "lower_lip_to_chin", "cheek_width",
+    *(f"{m}{side}" for m in ("corner_y", "corner_out", "upper_lip", "lower_lip") for side in ("Left", "Right")),
+)  # fmt: skip
+
 # Rest values with a physical meaning (used when no neutral frame is picked).
 REST_LIP_GAP = 0.0  # lips closed
 REST_EYE_ASPECT = 0.30  # a relaxed open eye (6-point eye aspect ratio)
@@ -148,10 +155,12 @@ def measure(local: np.ndarray) -> dict[str, float]:
         f[f"brow_inner{name}"] = float(np.mean([local[i, 1] for i in side["brow_inner"]]) - eye_mid[1])
         f[f"brow_outer{name}"] = float(np.mean([local[i, 1] for i in side["brow_outer"]]) - eye_mid[1])
         corner = local[side["corner"]]
-        f[f"corner_y{name}"] = float(corner[1] - nose[1])
+        # Relative to the mouth's centre, which drops with the jaw as the corners do: an open mouth
+        # is not a frown.
+        f[f"corner_y{name}"] = float(corner[1] - (local[13, 1] + local[14, 1]) / 2)
         f[f"corner_out{name}"] = float(abs(corner[0] - local[6, 0]))
         f[f"upper_lip{name}"] = float(local[side["upper_lip"], 1] - nose[1])
-        f[f"lower_lip{name}"] = float(local[side["lower_lip"], 1] - nose[1])
+        f[f"lower_lip{name}"] = float(local[side["lower_lip"], 1] - local[152, 1])  # rides on the jaw
         f[f"nose_wing{name}"] = float(local[side["nose_wing"], 1] - nose[1])
         f[f"cheek{name}"] = float(local[side["cheek"], 1] - eye_mid[1])
     return f
@@ -183,7 +192,7 @@ def blendshapes_from_measures(f: dict[str, float], n: dict[str, float]) -> np.nd
     w["mouthRollUpper"] = _ramp(-d["upper_lip_thickness"], 0.08)
     w["mouthRollLower"] = _ramp(-d["lower_lip_thickness"], 0.1)
     w["mouthShrugUpper"] = _ramp(d["upper_lip_height"], 0.08)
-    w["mouthShrugLower"] = _ramp(-d["lower_lip_to_chin"], 0.1)
+    w["mouthShrugLower"] = _ramp(d["lower_lip_to_chin"], 0.08) * (1.0 - lips_open)
     w["cheekPuff"] = _ramp(d["cheek_width"], 0.1)
     closed = 1.0 - lips_open
     open_eye = n["eye_aspectLeft"], n["eye_aspectRight"]
@@ -208,7 +217,7 @@ def blendshapes_from_measures(f: dict[str, float], n: dict[str, float]) -> np.nd
         w[f"mouthStretch{name}"] = _ramp(widen - max(raise_corner, 0.0), 0.12)
         w[f"mouthDimple{name}"] = 0.5 * w[f"mouthStretch{name}"]
         w[f"mouthUpperUp{name}"] = _ramp(d[f"upper_lip{name}"], 0.08)
-        w[f"mouthLowerDown{name}"] = _ramp(-d[f"lower_lip{name}"] - max(d["chin_drop"], 0.0), 0.1)
+        w[f"mouthLowerDown{name}"] = _ramp(-d[f"lower_lip{name}"], 0.08)
         w[f"mouthPress{name}"] = closed * _ramp(-d["lips_height"], 0.1)
         w[f"noseSneer{name}"] = _ramp(d[f"nose_wing{name}"], 0.05)
     w["browInnerUp"] = _ramp((d["brow_innerLeft"] + d["brow_innerRight"]) / 2, 0.1)
@@ -245,6 +254,13 @@ def calibrate(
     reference = np.median(np.stack(locals_), axis=0)
     measures = [measure(local) for local in locals_]
     features = {k: float(np.median([m[k] for m in measures])) for k in measures[0]}
+    if neutral_frame is None and len(measures) >= 4:
+        # A neutral face has its mouth closed: the mouth's rest shape comes from the quarter of the
+        # frames with the smallest lip gap (a talking head's median mouth is half open).
+        gaps = np.array([m["lip_gap"] for m in measures])
+        closed = [m for m, g in zip(measures, gaps, strict=True) if g <= np.percentile(gaps, 25)]
+        for k in _MOUTH_MEASURES:
+            features[k] = float(np.median([m[k] for m in closed]))
     if neutral_frame is None:
         features["lip_gap"] = REST_LIP_GAP
         if len(chosen) < MIN_FRAMES_FOR_MEDIAN_EYE:
