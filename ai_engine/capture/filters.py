@@ -14,7 +14,7 @@ import numpy as np
 from .landmarks import POSE, POSE_LIMB_PAIRS, POSE_MIRROR
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs_of_true(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) of every run of True in a 1-D bool array."""
     padded = np.concatenate([[False], mask.astype(bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
@@ -36,7 +36,7 @@ def fill_gaps(
     filled = np.zeros(valid.shape[0], bool)
     if max_gap <= 0:
         return values, filled
-    for start, end in _runs(~valid):
+    for start, end in runs_of_true(~valid):
         if start == 0 or end == valid.shape[0] or end - start > max_gap:
             continue
         if breaks is not None and breaks[end]:
@@ -104,7 +104,7 @@ def one_euro(
     dt = 1.0 / max(fps, 1e-3)
     out = values.copy()
     pieces: list[tuple[int, int]] = []
-    for start, end in _runs(valid):
+    for start, end in runs_of_true(valid):
         inner = [] if breaks is None else [int(b) + start for b in np.flatnonzero(breaks[start:end]) if b > 0]
         pieces += list(itertools.pairwise([start, *inner, end]))
     for start, end in pieces:

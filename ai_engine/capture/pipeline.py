@@ -11,7 +11,7 @@ from ..errors import NoPersonFound
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
 from .extract import ExtractStats, extract_track
 from .face import ARKIT_BLENDSHAPES, face_curves
-from .filters import _runs, apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro
+from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
 from .track import PARTS, MotionTrack
 
 
@@ -39,12 +39,12 @@ class CaptureResult:
 def _part_health(
     observed: np.ndarray, filled: np.ndarray, valid: np.ndarray, fps: float
 ) -> dict[str, object]:
-    missing = [(a, b) for a, b in _runs(~valid)]
+    missing = [(a, b) for a, b in runs_of_true(~valid)]
     return {
         "tracked_frames": int(observed.sum()),
         "interpolated_frames": int(filled.sum()),
         "missing_frames": int((~valid).sum()),
-        "gaps_filled": len(_runs(filled)),
+        "gaps_filled": len(runs_of_true(filled)),
         "gaps_left_empty": [[a, b - 1] for a, b in missing],
         "longest_gap_seconds": round(max((b - a for a, b in missing), default=0) / max(fps, 1e-6), 3),
     }
@@ -107,7 +107,7 @@ def capture(
         facing = track.face_valid if "face" in parts else None
         swapped = detect_left_right_swaps(track.body_image, track.body_valid, track.image_size, facing)
         track.body_swapped = swapped
-        swap_runs = len(_runs(swapped))
+        swap_runs = len(runs_of_true(swapped))
         track.body_world = apply_swaps(track.body_world, swapped)
         track.body_image = apply_swaps(track.body_image, swapped)
         track.body_visibility = apply_swaps(track.body_visibility, swapped)
