@@ -104,8 +104,12 @@ def bench_speed(mocap: Path, rounds: int = 2) -> dict[str, object]:
         lanes_off.append(ours(video, concurrent=False))
     best = lambda runs: max(runs, key=lambda r: r[0])  # noqa: E731
     (n_fps, n_cpu), (o_fps, o_cpu), (s_fps, _s_cpu) = best(naive), best(mine), best(lanes_off)
+    cpu_ms = lambda run: 1000.0 * run[1] / 100.0 / run[0]  # noqa: E731  (CPU seconds per frame)
     return {
         "video": video.name,
+        "naive_cpu_ms_per_frame": cpu_ms(best(naive)),
+        "clapper_cpu_ms_per_frame": cpu_ms(best(mine)),
+        "load_average": os.getloadavg()[0],
         "naive_fps": n_fps,
         "naive_cpu_percent": n_cpu,
         "clapper_fps": o_fps,
@@ -147,7 +151,9 @@ def _print(results: dict[str, object]) -> None:
         print(
             f"speed on {s['video']}: naive loop {s['naive_fps']:.1f} fps at {s['naive_cpu_percent']:.0f}% CPU; "  # type: ignore[index]
             f"Clapper {s['clapper_fps']:.1f} fps at {s['clapper_cpu_percent']:.0f}% CPU "  # type: ignore[index]
-            f"({s['speedup']:.2f}×; one lane {s['clapper_one_lane_fps']:.1f} fps)"  # type: ignore[index]
+            f"({s['speedup']:.2f}×; one lane {s['clapper_one_lane_fps']:.1f} fps); CPU per frame "  # type: ignore[index]
+            f"{s['naive_cpu_ms_per_frame']:.1f} ms naive vs {s['clapper_cpu_ms_per_frame']:.1f} ms Clapper; "  # type: ignore[index]
+            f"machine load {s['load_average']:.1f} on {os.cpu_count()} cores"  # type: ignore[index]
         )
 
 
