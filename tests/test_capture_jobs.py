@@ -55,3 +55,28 @@ def test_request_options_are_read_and_checked() -> None:
     assert options_from_request({"neutral_frame": 12}).neutral_frame == 12
     with pytest.raises(ValueError, match="Unknown parts"):
         options_from_request({"parts": "body,tail"})
+
+
+def test_cancel_through_the_worker_process_stops_tracking_and_writes_no_track(tmp_path: Path) -> None:
+    import time
+
+    from addon.worker_process import JobCancelled, WorkerProcess
+
+    frames = read_frames(mocap(*CARPHONE), range(120))
+    clip = write_clip(tmp_path / "talk.mp4", [frames[i] for i in range(120)])
+    work = tmp_path / "work"
+    worker = WorkerProcess(JOB, {"video": str(clip)}, workdir=str(work))
+    try:
+        deadline = time.monotonic() + 120
+        while worker.poll().fraction <= 0.05 and not worker.state.finished and time.monotonic() < deadline:
+            time.sleep(0.02)  # the UI timer's poll interval
+        assert not worker.state.finished, "the capture ended before it could be cancelled"
+        worker.cancel()
+        while not worker.poll().finished and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert worker.state.cancelled
+        with pytest.raises(JobCancelled):
+            worker.outcome()
+    finally:
+        worker.close()
+    assert not list(work.glob("*.npz"))
