@@ -15,6 +15,13 @@ MAP_PRESETS = [
 ]
 
 
+def _forget_map(self: bpy.types.PropertyGroup, _context: bpy.types.Context) -> None:
+    """A new preset choice: the shown map is rebuilt from it on the next Make Bone Map or Retarget."""
+    self.bone_map.clear()
+    self.map_target = ""
+    self.missing_bones = ""
+
+
 def _is_armature(_self: bpy.types.PropertyGroup, obj: bpy.types.Object) -> bool:
     return obj.type == "ARMATURE"
 
@@ -42,7 +49,7 @@ class ClapperRetargetProps(bpy.types.PropertyGroup):
     target: bpy.props.PointerProperty(  # type: ignore[valid-type]
         name="Target", description="The character's armature that gets the new action", type=bpy.types.Object
     )
-    map_preset: bpy.props.EnumProperty(name="Bone Map", items=MAP_PRESETS, default="AUTO")  # type: ignore[valid-type]
+    map_preset: bpy.props.EnumProperty(name="Bone Map", items=MAP_PRESETS, default="AUTO", update=_forget_map)  # type: ignore[valid-type]
     bone_map: bpy.props.CollectionProperty(type=ClapperBoneMapItem)  # type: ignore[valid-type]
     bone_map_index: bpy.props.IntProperty(name="Bone Map Index")  # type: ignore[valid-type]
     map_target: bpy.props.StringProperty(  # type: ignore[valid-type]

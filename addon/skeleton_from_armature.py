@@ -30,7 +30,7 @@ def skeleton_from_armature(
     if frame_start is None or frame_end is None:
         if action is None:
             raise BadMotionFile(f"'{obj.name}' has no action to retarget; animate it or pick a BVH file.")
-        first, last = action.frame_range
+        first, last = (float(v) for v in action.frame_range)
         frame_start, frame_end = int(round(first)), int(round(last))
     if frame_end < frame_start:
         raise BadMotionFile(f"'{obj.name}' has zero frames of animation; pick an animated source.")

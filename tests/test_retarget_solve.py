@@ -153,6 +153,20 @@ def test_positions_only_source_still_matches_directions(bvh_dir: Path) -> None:
     assert direction_errors(captured, rig, anim).max() < 0.05
 
 
+def test_positions_only_thigh_twist_comes_from_the_knee_plane(bvh_dir: Path) -> None:
+    # On a walk, the twist found from the hip-knee-ankle plane agrees with the twist carried by the
+    # source's own rotations (two independent ways to the same answer).
+    full = load_source(bvh_dir / "cmu" / "131_02.bvh")
+    captured = SkeletonAnimation(joints=full.joints, fps=full.fps, positions=full.positions)
+    rig = mixamo_rig()
+    with_rotations = pose_matrices(rig, solve(full, rig, foot_lock=False))
+    from_planes = pose_matrices(rig, solve(captured, rig, foot_lock=False))
+    for bone in ("mixamorig:LeftUpLeg", "mixamorig:RightUpLeg", "mixamorig:LeftLeg"):
+        k = rig.index(bone)
+        twist = angle_between(with_rotations[:, k, :3, 0], from_planes[:, k, :3, 0])
+        assert twist.mean() < 5.0, bone
+
+
 def test_progress_and_cancel(bvh_dir: Path) -> None:
     skeleton, rig = load_source(bvh_dir / "cmu" / "131_01.bvh"), mixamo_rig()
     seen: list[float] = []
@@ -211,3 +225,18 @@ def test_worker_job_writes_the_animation(bvh_dir: Path, tmp_path: Path) -> None:
     assert result["frames"] == anim.frame_count == read_bvh(bvh_dir / "cmu" / "131_03.bvh").frame_count
     assert result["source_name"] == "131_03" and result["root_bone"] == "mixamorig:Hips"
     assert result["source_map"]["upper_arm.L"] == "LeftShoulder"
+
+
+def test_gaps_and_unobserved_joints_in_captured_motion(bvh_dir: Path) -> None:
+    full = load_source(bvh_dir / "cmu" / "131_03.bvh")
+    positions = full.positions.copy()
+    valid = np.ones(positions.shape[:2], dtype=bool)
+    valid[100:130, full.index("hand.L")] = False  # a gap: filled from both sides
+    positions[:, full.index("head")] = np.nan  # never seen: left at rest
+    captured = SkeletonAnimation(joints=full.joints, fps=full.fps, positions=positions, valid=valid)
+    rig = mixamo_rig()
+    anim = solve(captured, rig)
+    assert np.isfinite(anim.rotations).all() and np.isfinite(anim.root_location).all()
+    assert "mixamorig:Head" not in anim.bones
+    errors = direction_errors(full, rig, solve(captured, rig, foot_lock=False))
+    assert np.isfinite(errors).all()

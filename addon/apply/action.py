@@ -109,10 +109,14 @@ def bake_action(
         co = np.empty(2 * n, dtype=np.float32)
         co[0::2] = times[:n]
         co[1::2] = values
-        fc.keyframe_points.add(n)
-        fc.keyframe_points.foreach_set("co", co)
-        fc.keyframe_points.foreach_set("interpolation", np.full(n, _LINEAR, dtype=np.int32))
-        fc.update()
+        points = fc.keyframe_points
+        points.add(n)
+        points.foreach_set("co", co)
+        points.foreach_set("interpolation", np.full(n, _LINEAR, dtype=np.int32))
+        # Handles on the keys themselves instead of fc.update(): the keys are already sorted, linear
+        # keys ignore handles, and update()'s handle recalculation is two thirds of the bake time.
+        points.foreach_set("handle_left", co)
+        points.foreach_set("handle_right", co)
         keys += n
     ad = obj.animation_data_create()
     previous = ad.action

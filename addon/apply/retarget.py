@@ -71,12 +71,66 @@ def apply_retarget(
 
 
 def export_bvh(target: bpy.types.Object, path: str | Path, frame_start: int, frame_end: int) -> str:
-    """Write the target's current animation as BVH with Blender's own exporter (evaluated pose)."""
-    path = Path(path).resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ctx = bpy.context
-    with ctx.temp_override(active_object=target, object=target, selected_objects=[target]):
-        bpy.ops.export_anim.bvh(
-            filepath=str(path), frame_start=frame_start, frame_end=frame_end, root_transform_only=False
-        )
-    return str(path)
+    """Write the target's evaluated animation (constraints included) as BVH: its deform bones only
+    (all bones when none deforms), parented to their nearest deforming ancestor, in world space.
+
+    Returns:
+        the path written.
+    """
+    import numpy as np
+
+    from ai_engine.retarget.bvh_write import write_bvh
+
+    bones = [b for b in target.data.bones if b.use_deform] or list(target.data.bones)
+    keep = {b.name for b in bones}
+    index = {b.name: i for i, b in enumerate(bones)}
+
+    def deform_parent(bone: bpy.types.Bone) -> int:
+        parent = bone.parent
+        while parent is not None and parent.name not in keep:
+            parent = parent.parent
+        return index[parent.name] if parent is not None else -1
+
+    # Parents before children, as BVH nests them.
+    order: list[int] = []
+    placed: set[int] = set()
+
+    def place(i: int) -> None:
+        if i in placed:
+            return
+        parent = deform_parent(bones[i])
+        if parent >= 0:
+            place(parent)
+        placed.add(i)
+        order.append(i)
+
+    for i in range(len(bones)):
+        place(i)
+    bones = [bones[i] for i in order]
+    index = {b.name: i for i, b in enumerate(bones)}
+    parents = [deform_parent(b) for b in bones]
+    scene = bpy.context.scene
+    current = scene.frame_current
+    mw = np.array(target.matrix_world)
+    rest = np.array([np.array(b.matrix_local) for b in bones])
+    rest_world = mw @ rest
+    rest_rot = rest_world[:, :3, :3] / np.linalg.norm(rest_world[:, :3, :3], axis=1, keepdims=True)
+    frames = frame_end - frame_start + 1
+    heads = np.empty((frames, len(bones), 3))
+    deltas = np.empty((frames, len(bones), 3, 3))
+    pose_bones = [target.pose.bones[b.name] for b in bones]
+    try:
+        for t in range(frames):
+            scene.frame_set(frame_start + t)
+            world = np.array(target.matrix_world) @ np.array([np.array(pb.matrix) for pb in pose_bones])
+            rot = world[:, :3, :3] / np.linalg.norm(world[:, :3, :3], axis=1, keepdims=True)
+            heads[t] = world[:, :3, 3]
+            deltas[t] = rot @ np.swapaxes(rest_rot, -1, -2)
+    finally:
+        scene.frame_set(current)
+    tails = np.array([b.tail_local for b in bones]) @ mw[:3, :3].T + mw[:3, 3]
+    fps = scene.render.fps / scene.render.fps_base
+    written = write_bvh(
+        path, [b.name for b in bones], parents, rest_world[:, :3, 3], tails, heads, deltas, fps
+    )
+    return str(written)

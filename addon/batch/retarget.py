@@ -15,13 +15,11 @@ from typing import Any
 
 import bpy
 
-from ai_engine.errors import BadRig
-from ai_engine.retarget.maps import PRESET_NAMES, fit_preset, load_preset
-
-from ..apply.retarget import apply_retarget, export_bvh, preset_for
-from ..rigspec_from_armature import check_target, rigspec_from_armature
 from ..worker_process import run_blocking
 from .common import BatchError, save
+
+PRESET_NAMES = ("rigify", "mixamo", "cmu_bvh", "bandai_bvh")  # ai_engine.retarget.maps.PRESET_NAMES
+# The engine is imported inside run(): listing the verbs must work where it is not installed.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from ai_engine.errors import BadRig
+    from ai_engine.retarget.maps import fit_preset, load_preset
+
+    from ..apply.retarget import apply_retarget, export_bvh, preset_for
+    from ..rigspec_from_armature import check_target, rigspec_from_armature
+
     source = os.path.abspath(args.source)
     if not os.path.isfile(source):
         raise BatchError(f"Motion file not found: {source}.")
@@ -93,6 +97,8 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     """``build.py demo``: a procedural walk retargeted onto a freshly generated Rigify rig."""
     from ai_engine.retarget.sample_motion import write_sample_walk
 
+    from ..apply.retarget import apply_retarget, export_bvh
+    from ..rigspec_from_armature import rigspec_from_armature
     from ..sample_rigs import rigify_rig
     from .common import open_or_new
 

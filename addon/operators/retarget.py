@@ -9,19 +9,18 @@ from typing import Any
 
 import bpy
 
-from ai_engine.errors import BadMotionFile, BadRig
-from ai_engine.retarget.rigspec import RigSpec
-
-from ..apply.retarget import apply_retarget, export_bvh, preset_for
 from ..jobs import EngineJobOperator, JobInputError
-from ..rigspec_from_armature import check_target, rigspec_from_armature
-from ..skeleton_from_armature import skeleton_from_armature
+
+# The engine (ai_engine, numpy) is imported inside the functions below, never at registration: the
+# add-on must register (and say what is missing) even where the engine is not installed.
 
 _EXTRA_KEYS = ("joint_map", "follows", "root_motion_bone", "properties")
 
 
 def fill_map(props: Any, target: bpy.types.Object, preset: dict[str, Any]) -> list[str]:
     """Show ``preset`` in the panel's map list; return the mapped bones the target lacks."""
+    from ai_engine.retarget.rigspec import RigSpec
+
     props.bone_map.clear()
     for joint, bone in preset["bone_map"].items():
         item = props.bone_map.add()
@@ -39,6 +38,8 @@ def fill_map(props: Any, target: bpy.types.Object, preset: dict[str, Any]) -> li
 
 def current_preset(props: Any, target: bpy.types.Object) -> dict[str, Any]:
     """The map the panel shows for ``target`` (edited by the user), else a fresh preset/automatic one."""
+    from ..apply.retarget import preset_for
+
     if len(props.bone_map) and props.map_target == target.name:
         extras = json.loads(props.map_extras or "{}")
         return {**extras, "name": "custom", "bone_map": {i.joint: i.bone for i in props.bone_map if i.bone}}
@@ -57,9 +58,14 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        return context.scene is not None and context.mode == "OBJECT"
+        return context.scene is not None and context.mode in {"OBJECT", "POSE"}
 
     def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+        from ai_engine.errors import BadMotionFile, BadRig
+
+        from ..rigspec_from_armature import check_target, rigspec_from_armature
+        from ..skeleton_from_armature import skeleton_from_armature
+
         props = context.scene.clapper.retarget
         try:
             target = check_target(props.target)
@@ -92,6 +98,8 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
         return "ai_engine.retarget.jobs:retarget", request
 
     def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+        from ..apply.retarget import apply_retarget
+
         props = context.scene.clapper.retarget
         target = props.target
         if target is None or target.type != "ARMATURE":
@@ -119,6 +127,11 @@ class CLAPPER_OT_retarget_fill_map(bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
 
     def execute(self, context: bpy.types.Context) -> set[str]:
+        from ai_engine.errors import BadRig
+
+        from ..apply.retarget import preset_for
+        from ..rigspec_from_armature import check_target
+
         props = context.scene.clapper.retarget
         try:
             target = check_target(props.target)
@@ -177,6 +190,8 @@ class CLAPPER_OT_retarget_export_bvh(bpy.types.Operator):
         if action is None:
             self.report({"ERROR"}, "The target has no action to export; retarget first.")
             return {"CANCELLED"}
+        from ..apply.retarget import export_bvh
+
         first, last = (int(round(f)) for f in action.frame_range)
         path = export_bvh(target, bpy.path.abspath(self.filepath), first, last)
         self.report({"INFO"}, f"Exported {action.name} to {path}")

@@ -12,13 +12,14 @@ class CLAPPER_UL_bone_map(bpy.types.UIList):
 
     def draw_item(self, context, layout, data, item, icon, active_data, active_propname, index=0):  # type: ignore[no-untyped-def]
         target = context.scene.clapper.retarget.target
-        row = layout.row(align=True)
-        row.label(text=item.joint)
+        split = layout.split(factor=0.35, align=True)
+        missing = target is not None and target.type == "ARMATURE" and item.bone not in target.data.bones
+        split.label(text=item.joint, icon="ERROR" if missing else "NONE")
         if target is not None and target.type == "ARMATURE":
-            row.alert = bool(item.bone) and item.bone not in target.data.bones
-            row.prop_search(item, "bone", target.data, "bones", text="")
+            split.alert = missing
+            split.prop_search(item, "bone", target.data, "bones", text="")
         else:
-            row.prop(item, "bone", text="")
+            split.prop(item, "bone", text="")
 
 
 class CLAPPER_PT_retarget(bpy.types.Panel):
@@ -34,7 +35,7 @@ class CLAPPER_PT_retarget(bpy.types.Panel):
         props = context.scene.clapper.retarget
         col = layout.column()
         col.enabled = not running
-        col.prop(props, "source_kind", expand=True)
+        col.row().prop(props, "source_kind", expand=True)
         if props.source_kind == "FILE":
             col.prop(props, "source_path")
         else:

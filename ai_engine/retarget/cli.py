@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..progress import never_stop
 from .bvh import read_bvh
-from .maps import PRESET_NAMES, choose_map, load_preset
+from .maps import PRESET_NAMES, choose_map, fit_preset, load_preset
 from .rigspec import RigSpec
 from .solve import solve
 from .source import load_source
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     rig = RigSpec.load(args.rig)
     if args.map:
-        rig = rig.with_map(load_preset(args.map))
+        rig = rig.with_map(fit_preset(load_preset(args.map), rig.bones)[0])
     source_map = json.loads(Path(args.source_map).read_text()) if args.source_map else None
     started = time.perf_counter()
     progress = _progress if not args.json else (lambda f, m: None)

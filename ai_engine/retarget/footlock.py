@@ -56,12 +56,16 @@ def detect_contacts(positions: np.ndarray, sidx: dict[str, int], fps: float) -> 
             if name not in sidx:
                 continue
             p = _smooth(positions[:, sidx[name]], width)
-            speed = np.linalg.norm(np.gradient(p[:, :2], axis=0), axis=1) * fps if frames > 1 else np.zeros(1)
+            speed = (
+                np.linalg.norm(np.gradient(p[:, :2], axis=0), axis=1) * fps
+                if frames > 1
+                else np.zeros(frames)
+            )
             height = p[:, 2] - np.percentile(p[:, 2], 5)
             still |= (speed < 0.25 * leg_len) & (height < 0.08 * leg_len)
-        for a, b in _runs(still):
-            if b - a >= max(2, int(round(fps * 0.05))):
-                out[a:b, k] = True
+        for start, end in _runs(still):
+            if end - start >= max(2, int(round(fps * 0.05))):
+                out[start:end, k] = True
     return out
 
 

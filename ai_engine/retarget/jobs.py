@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import BadRig
 from ..progress import sub_progress
 from ..worker import JobContext
-from .maps import load_preset
+from .maps import fit_preset, load_preset
 from .rigspec import RigSpec
 from .skeleton import SkeletonAnimation
 from .solve import solve
@@ -24,7 +24,8 @@ def _rig(request: dict[str, Any]) -> RigSpec:
         raise BadRig("The request names no target rig ('rig_spec' or 'rig'); pick a target armature.")
     if request.get("map"):
         preset = request["map"]
-        rig = rig.with_map(preset if isinstance(preset, dict) else load_preset(preset))
+        preset = preset if isinstance(preset, dict) else load_preset(preset)
+        rig = rig.with_map(fit_preset(preset, rig.bones)[0])
     return rig
 
 

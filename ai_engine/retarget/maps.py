@@ -75,13 +75,20 @@ def fit_preset(preset: dict[str, Any], bones: list[str]) -> tuple[dict[str, Any]
         candidates += [_rename(preset, prefix, p) for p in sorted(seen | {""})]
     best, best_score = preset, -1.0
     for cand in candidates:
-        body = [v for k, v in cand["bone_map"].items() if k.count(".") <= 1]
-        wanted = body + list(cand.get("joint_map", {}).values())
+        wanted = [
+            v
+            for key in ("bone_map", "joint_map")
+            for k, v in cand.get(key, {}).items()
+            if k not in FINGER_JOINTS
+        ]
         score = sum(b in names for b in wanted) / max(len(wanted), 1)
         if score > best_score:
             best, best_score = cand, score
     best = dict(best)
     best["bone_map"] = {k: v for k, v in best["bone_map"].items() if k not in FINGER_JOINTS or v in names}
+    best["joint_map"] = {
+        k: v for k, v in best.get("joint_map", {}).items() if k not in FINGER_JOINTS or k in best["bone_map"]
+    }
     return best, best_score
 
 

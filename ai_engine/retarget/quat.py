@@ -126,20 +126,6 @@ def quat_continuous(q: np.ndarray, axis: int = 0) -> np.ndarray:
     return np.moveaxis(q, 0, axis)
 
 
-def quat_slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """Spherical interpolation between unit quaternions (t broadcast on the leading axes)."""
-    t = np.asarray(t, dtype=np.float64)[..., None] if np.ndim(t) else np.float64(t)
-    d = np.sum(a * b, axis=-1, keepdims=True)
-    b = np.where(d < 0, -b, b)
-    d = np.abs(d)
-    theta = np.arccos(np.clip(d, -1.0, 1.0))
-    s = np.sin(theta)
-    small = s < 1e-6
-    wa = np.where(small, 1.0 - t, np.sin((1.0 - t) * theta) / np.where(small, 1.0, s))
-    wb = np.where(small, t, np.sin(t * theta) / np.where(small, 1.0, s))
-    return normalize(wa * a + wb * b)
-
-
 def axis_rotation_matrices(axis: int, angles: np.ndarray) -> np.ndarray:
     """Rotation matrices (…×3×3) about the X, Y or Z ``axis`` by ``angles`` radians."""
     c, s = np.cos(angles), np.sin(angles)

@@ -10,7 +10,8 @@ target segment such that:
   target rest is aligned onto the source reference pose through body-relative frames (segment
   direction + the body's left/forward), ``Q_j = D_j · A_j`` where D_j is the source bone's rotation
   since its reference; positions-only sources (video) get twist from the joint planes: hips from
-  the thighs' line, chest from the shoulders' line, limbs by the shortest swing from their parent.
+  the thighs' line, chest from the shoulders' line, upper arms and thighs from the elbow/knee plane,
+  the rest by the shortest swing from their parent.
 
 Local pose rotations come from the world ones: ``L_b = R_b⁻¹ · Q_parent⁻¹ · Q_b · R_b`` (R_b the
 bone's rest matrix), where the parent is the nearest animated ancestor (following the rig's
@@ -25,10 +26,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import BadMotionFile, BadRig
+from ..errors import BadMotionFile
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from .animation import BoneAnimation
 from .footlock import detect_contacts, lock_feet, root_correction
+from .geometry import Body, TargetView, fill_gaps, hint_kind, leg_length, point_fk, segment_frame
 from .quat import (
     matrix_to_quat,
     normalize,
@@ -49,91 +51,43 @@ for _s in "LR":
     CANONICAL_PARENT[f"thigh.{_s}"] = "hips"
     for _f in ("thumb", "index", "middle", "ring", "pinky"):
         CANONICAL_PARENT[f"{_f}.01.{_s}"] = f"hand.{_s}"
-TORSO = ("hips", "spine", "chest", "neck", "head")
 ORDER = [*BODY_JOINTS, *FINGER_JOINTS]
 
 
-def _hint_kind(joint: str) -> str:
-    base = joint.split(".")[0]
-    if base in TORSO or base in ("foot", "toe", "toe_tip"):
-        return "left"
-    return "forward"
+# Limb → (middle joint, end joint, the way the middle joint bends: +1 forward (elbow), -1 back (knee)).
+_HINGES: dict[str, tuple[str, str, float]] = {
+    "upper_arm": ("forearm", "hand", 1.0),
+    "thigh": ("shin", "foot", -1.0),
+}
 
 
-class _Body:
-    """Body-relative axes (up, left, forward) of one pose, from its joint positions."""
-
-    def __init__(self, pos: dict[str, np.ndarray]) -> None:
-        hips = pos["hips"]
-        top = next((pos[j] for j in ("neck", "chest", "head", "spine") if j in pos), None)
-        up = normalize(top - hips) if top is not None else np.array([0.0, 0.0, 1.0])
-        pairs = [("thigh.L", "thigh.R"), ("upper_arm.L", "upper_arm.R"), ("shoulder.L", "shoulder.R")]
-        side = next((pos[a] - pos[b] for a, b in pairs if a in pos and b in pos), np.array([1.0, 0.0, 0.0]))
-        left = normalize(side - np.sum(side * up, axis=-1, keepdims=True) * up)
-        self.up, self.left, self.forward = up, left, np.cross(left, up)
-
-    def hint(self, kind: str, primary: np.ndarray) -> np.ndarray:
-        first = self.left if kind == "left" else self.forward
-        alt = self.forward if kind == "left" else self.up
-        weak = np.abs(np.sum(normalize(primary) * first, axis=-1, keepdims=True)) > 0.9
-        return np.where(weak, alt, first)
-
-
-def _frame(primary: np.ndarray, hint: np.ndarray) -> np.ndarray:
-    """Rotation matrices whose Y axis is ``primary`` and X axis lies toward ``hint``."""
-    y = normalize(primary)
-    x = normalize(hint - np.sum(hint * y, axis=-1, keepdims=True) * y)
-    z = np.cross(x, y)
-    return np.stack((x, y, z), axis=-1)
-
-
-def _fill_gaps(pos: np.ndarray) -> np.ndarray:
-    """Linear interpolation over NaN gaps per joint (held at the ends); all-NaN joints stay NaN."""
-    out = pos.copy()
-    t = np.arange(len(pos))
-    for j in range(pos.shape[1]):
-        bad = np.isnan(pos[:, j]).any(axis=1)
-        if bad.any() and (~bad).any():
-            for c in range(3):
-                out[bad, j, c] = np.interp(t[bad], t[~bad], pos[~bad, j, c])
-    return out
-
-
-class _Target:
-    """Target rest geometry and hierarchy queries on the RigSpec."""
-
-    def __init__(self, rig: RigSpec) -> None:
-        self.rig = rig
-        self.animated = set(rig.bone_map.values())
-        self.rest_q = matrix_to_quat(rig.rest_matrices)
-
-    def joint(self, j: str) -> np.ndarray:
-        return self.rig.heads[self.rig.index(self.rig.joint_bone(j))]
-
-    def tail(self, j: str) -> np.ndarray:
-        return self.rig.tails[self.rig.index(self.rig.joint_bone(j))]
-
-    def carrier(self, bone: str | None) -> str | None:
-        """The nearest animated bone that moves ``bone`` (itself, a follows target or an ancestor)."""
-        seen = 0
-        while bone is not None and seen < 10000:
-            if bone in self.animated:
-                return bone
-            seen += 1
-            bone = self.rig.follows.get(bone) or self.rig.parents[self.rig.index(bone)]
-        return None
-
-    def animated_parent(self, bone: str) -> str | None:
-        parent = self.rig.follows.get(bone) or self.rig.parents[self.rig.index(bone)]
-        return self.carrier(parent)
-
-    def chain(self, bone: str | None) -> list[str]:
-        """Animated bones from the top of the hierarchy down to ``bone`` (inclusive)."""
-        out: list[str] = []
-        while bone is not None:
-            out.append(bone)
-            bone = self.animated_parent(bone)
-        return out[::-1]
+def _hinge_twist(
+    q: np.ndarray,
+    joint: str,
+    hinge: tuple[str, str, float],
+    s_dir: np.ndarray,
+    t_dir: np.ndarray,
+    src_pos: np.ndarray,
+    sidx: dict[str, int],
+    tgt_body: Body,
+) -> np.ndarray:
+    """Twist an upper limb from its joint plane (positions-only sources): the elbow/knee bends about
+    the same axis on the target as in the source. Blends back to the parent's twist when the limb is
+    nearly straight (the plane is then undefined)."""
+    side = joint.split(".")[1]
+    middle, end, sign = hinge[0] + "." + side, hinge[1] + "." + side, hinge[2]
+    if middle not in sidx or end not in sidx:
+        return q
+    lower = src_pos[:, sidx[end]] - src_pos[:, sidx[middle]]
+    normal = np.cross(s_dir, lower)
+    bend = np.degrees(np.arctan2(np.linalg.norm(normal, axis=-1), np.sum(s_dir * lower, axis=-1)))
+    rest_normal = np.cross(t_dir, sign * tgt_body.forward)
+    frame_src = segment_frame(s_dir, normal)
+    frame_tgt = segment_frame(t_dir, rest_normal)
+    q_hinge = matrix_to_quat(frame_src @ np.swapaxes(frame_tgt, -1, -2))
+    weight = np.clip((bend - 5.0) / 15.0, 0.0, 1.0)[:, None]
+    q_hinge = np.where(np.sum(q_hinge * q, axis=-1, keepdims=True) < 0, -q_hinge, q_hinge)
+    return normalize((1.0 - weight) * q + weight * q_hinge)
 
 
 def solve(
@@ -164,7 +118,7 @@ def solve(
     if "hips" not in skeleton.joints:
         raise BadMotionFile("The source motion has no hips joint; map its pelvis to 'hips'.")
     progress(0.0, "preparing")
-    tgt = _Target(rig)
+    tgt = TargetView(rig)
     frames = skeleton.frame_count
     # Source into the target's armature space (the object's rotation/uniform scale removed).
     obj = rig.object_matrix
@@ -175,14 +129,21 @@ def solve(
     def to_arm(p: np.ndarray) -> np.ndarray:
         return ((p - obj[:3, 3]) @ obj_rot) / scale
 
-    world_pos = _fill_gaps(skeleton.positions)
+    observed = skeleton.positions.copy()
+    if skeleton.valid is not None:
+        observed[~np.asarray(skeleton.valid, dtype=bool)] = np.nan  # gaps are filled, never trusted
+    world_pos = fill_gaps(observed)
     src_pos = to_arm(world_pos)
     src_tails = to_arm(skeleton.tails) if skeleton.tails is not None else None
-    has_ref = skeleton.rest_positions is not None
-    use_rot = skeleton.rotations is not None and has_ref
-    ref_pos = to_arm(skeleton.rest_positions) if has_ref else None
+    ref_pos = to_arm(skeleton.rest_positions) if skeleton.rest_positions is not None else None
+    rotations = skeleton.rotations
+    use_rot = rotations is not None and ref_pos is not None
     joints = [j for j in ORDER if j in skeleton.joints and j in rig.bone_map]
-    sidx = {j: skeleton.joints.index(j) for j in skeleton.joints}
+    seen = np.isfinite(world_pos).all(axis=(0, 2))  # a joint never observed takes no part
+    sidx = {j: k for k, j in enumerate(skeleton.joints) if seen[k]}
+    joints = [j for j in joints if j in sidx]
+    if "hips" not in sidx:
+        raise BadMotionFile("The source's hips were never observed; nothing can be retargeted.")
 
     def seg_end(j: str) -> str:
         """The canonical joint ending j's segment on both sides, or "" for the bone's tail."""
@@ -218,14 +179,15 @@ def solve(
         return tgt.joint(end) if end else tgt.tail(j)
 
     # Body axes of the target rest, of the source reference, and per frame (positions-only mode).
-    tgt_body = _Body({j: tgt.joint(j) for j in joints if rig.joint_bone(j)})
-    ref_body = _Body({j: ref_pos[sidx[j]] for j in sidx}) if has_ref else None
-    cur_body = _Body({j: src_pos[:, sidx[j]] for j in sidx})
+    tgt_body = Body({j: tgt.joint(j) for j in joints if rig.joint_bone(j)})
+    ref_body = Body({j: ref_pos[sidx[j]] for j in sidx}) if ref_pos is not None else None
+    cur_body = Body({j: src_pos[:, sidx[j]] for j in sidx})
     q_world: dict[str, np.ndarray] = {}
     identity = np.tile([1.0, 0.0, 0.0, 0.0], (frames, 1))
     rot_since_ref: dict[str, np.ndarray] = {}
-    if use_rot:
-        rots = quat_mul(np.broadcast_to(quat_conj(obj_q), (1, 4)), skeleton.rotations)  # into armature axes
+    ref_rot: np.ndarray | None = None
+    if rotations is not None and use_rot:
+        rots = quat_mul(np.broadcast_to(quat_conj(obj_q), (1, 4)), rotations)  # into armature axes
         ref_rot = (
             quat_mul(quat_conj(obj_q), skeleton.rest_rotations)
             if skeleton.rest_rotations is not None
@@ -238,7 +200,7 @@ def solve(
             check_stop(should_stop)
             progress(0.05 + 0.5 * n / len(joints), f"solving {j}")
         end = seg_end(j)
-        kind = _hint_kind(j)
+        kind = hint_kind(j)
         t_dir = tgt_end(j, end) - tgt.joint(j) if j != "hips" else None
         s_end = src_end(j, end, src_pos, src_tails, None)
         s_dir = s_end - src_pos[:, sidx[j]] if s_end is not None and t_dir is not None else None
@@ -247,25 +209,31 @@ def solve(
             assert ref_pos is not None and ref_body is not None
             r_end = src_end(j, end, ref_pos, None, ref_rot)
             r_dir = r_end - ref_pos[sidx[j]] if r_end is not None else None
-            if degenerate or r_dir is None or np.linalg.norm(r_dir) < 1e-6 or s_dir is None:
-                f_src, f_tgt = _frame(ref_body.up, ref_body.left), _frame(tgt_body.up, tgt_body.left)
+            if t_dir is None or degenerate or r_dir is None or np.linalg.norm(r_dir) < 1e-6 or s_dir is None:
+                f_src, f_tgt = (
+                    segment_frame(ref_body.up, ref_body.left),
+                    segment_frame(tgt_body.up, tgt_body.left),
+                )
             else:
-                f_src = _frame(r_dir, ref_body.hint(kind, r_dir))
-                f_tgt = _frame(t_dir, tgt_body.hint(kind, t_dir))
+                f_src = segment_frame(r_dir, ref_body.hint(kind, r_dir))
+                f_tgt = segment_frame(t_dir, tgt_body.hint(kind, t_dir))
             align = matrix_to_quat(f_src @ f_tgt.T)
             q = quat_mul(rot_since_ref[j], align)
         elif j == "hips" or degenerate or s_dir is None:
-            f_cur = _frame(cur_body.up, cur_body.left)
-            q = matrix_to_quat(f_cur @ _frame(tgt_body.up, tgt_body.left).T)
-        elif j == "chest" and {"upper_arm.L", "upper_arm.R"} <= set(sidx):
-            f_cur = _frame(s_dir, cur_body.left)
-            q = matrix_to_quat(f_cur @ _frame(t_dir, tgt_body.left).T)
+            f_cur = segment_frame(cur_body.up, cur_body.left)
+            q = matrix_to_quat(f_cur @ segment_frame(tgt_body.up, tgt_body.left).T)
+        elif t_dir is not None and j == "chest" and {"upper_arm.L", "upper_arm.R"} <= set(sidx):
+            f_cur = segment_frame(s_dir, cur_body.left)
+            q = matrix_to_quat(f_cur @ segment_frame(t_dir, tgt_body.left).T)
         else:
             parent = CANONICAL_PARENT.get(j)
             while parent is not None and parent not in q_world:
                 parent = CANONICAL_PARENT.get(parent)
             q = q_world[parent] if parent else identity
-        if s_dir is not None and not degenerate and j != "hips":
+            hinge = _HINGES.get(j.split(".")[0])
+            if hinge and s_dir is not None and t_dir is not None and j.endswith((".L", ".R")):
+                q = _hinge_twist(q, j, hinge, s_dir, t_dir, src_pos, sidx, tgt_body)
+        if s_dir is not None and t_dir is not None and not degenerate and j != "hips":
             valid = np.linalg.norm(s_dir, axis=-1) > 1e-9
             fix = quat_between(quat_rotate(q, np.broadcast_to(t_dir, s_dir.shape)), s_dir)
             fix[~valid] = (1.0, 0.0, 0.0, 0.0)
@@ -297,44 +265,10 @@ def solve(
     return _to_local(skeleton, tgt, q_world, joints, root_loc_arm, contacts, leg_ratio)
 
 
-def leg_length(points: dict[str, np.ndarray]) -> float:
-    """Mean over sides of |hip→knee| + |knee→ankle| (median over frames for (T, 3) inputs)."""
-    sums = []
-    for s in "LR":
-        keys = (f"thigh.{s}", f"shin.{s}", f"foot.{s}")
-        if all(k in points for k in keys):
-            a, b, c = (points[k] for k in keys)
-            sums.append(np.median(np.linalg.norm(b - a, axis=-1) + np.linalg.norm(c - b, axis=-1)))
-    return float(np.mean(sums)) if sums else float("nan")
-
-
-def point_fk(
-    tgt: _Target, bone: str, point: np.ndarray, q_bone: dict[str, np.ndarray], root_loc: np.ndarray
-) -> np.ndarray:
-    """Where a rest-pose ``point`` rigidly attached to ``bone`` goes, per frame (armature space).
-
-    Arguments:
-        tgt: the target; bone: any bone (its nearest animated carrier moves the point).
-        point: (3,) rest position; q_bone: animated bone → (T, 4) world rotation since rest.
-        root_loc: (T, 3) armature-space translation of the root bone (moves everything below it).
-    """
-    rig = tgt.rig
-    chain = tgt.chain(tgt.carrier(bone))
-    if not chain:
-        return root_loc + point
-    pos = root_loc + rig.heads[rig.index(chain[0])]
-    for a, b in zip(chain, [*chain[1:], None], strict=True):
-        target = point if b is None else rig.heads[rig.index(b)]
-        offset = np.broadcast_to(target - rig.heads[rig.index(a)], pos.shape)
-        q = q_bone.get(a)
-        pos = pos + (quat_rotate(q, offset) if q is not None else offset)
-    return pos
-
-
 def _root_motion(
     world_pos: np.ndarray,
     world_ref: np.ndarray | None,
-    tgt: _Target,
+    tgt: TargetView,
     q_world: dict[str, np.ndarray],
     joints: list[str],
     sidx: dict[str, int],
@@ -376,7 +310,7 @@ def _root_motion(
 
 def _to_local(
     skeleton: SkeletonAnimation,
-    tgt: _Target,
+    tgt: TargetView,
     q_world: dict[str, np.ndarray],
     joints: list[str],
     root_loc_arm: np.ndarray,
@@ -415,4 +349,4 @@ def _to_local(
     )
 
 
-__all__ = ["CANONICAL_PARENT", "BadRig", "leg_length", "point_fk", "solve"]
+__all__ = ["CANONICAL_PARENT", "leg_length", "point_fk", "solve"]
