@@ -138,7 +138,12 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     spec, _used = rigspec_from_armature(target, preset)
     result = run_blocking(
         "ai_engine.capture.jobs:capture_to_rig",
-        {"video": video, "parts": ["body", "hands"], "rig_spec": spec.to_dict()},
+        {
+            "video": video,
+            "parts": ["body", "hands"],
+            "rig_spec": spec.to_dict(),
+            "out": str(out / "capture_track.npz"),
+        },
         label="capture",
     )
     made = apply_capture(bpy.context.scene, result, armature=target, mesh=None, bone_map=preset["bone_map"])
