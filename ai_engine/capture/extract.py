@@ -176,6 +176,7 @@ def extract_track(
     parts: tuple[str, ...] = PARTS,
     max_side: int | None = None,
     concurrent: bool = True,
+    decode_thread: bool = True,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> tuple[MotionTrack, ExtractStats]:
@@ -185,6 +186,7 @@ def extract_track(
         parts: any of "body", "face", "hands".
         max_side: downscale frames so the longer side fits (None: full resolution).
         concurrent: run the face/hands graphs beside the pose graph (False: one after the other).
+        decode_thread: decode in a background thread (False: decode, then infer, frame by frame).
 
     Returns:
         The raw track (no swap fixing, gap filling or smoothing yet) and extraction statistics.
@@ -206,11 +208,11 @@ def extract_track(
 
     def side_work(frame: np.ndarray, head: HeadBox | None) -> _Side:
         face = None
-        # A small face (a head box exists) is looked for in its crop first: the whole-frame search
-        # rarely finds it, so trying the crop first saves that inference on full-body shots.
+        # A small face (the body gives a head box) is looked for in its crop only: Face Mesh's
+        # whole-frame detector does not find faces that small, so running it too is wasted work.
         if face_runner is not None and head is not None and crop_face_runner is not None:
             face = _face_in_box(crop_face_runner, frame, head)
-        if face_runner is not None and (face is None or not face.faces):
+        elif face_runner is not None:
             face = face_runner.process(frame)
         return _Side(face, hands_runner.process(frame) if hands_runner else None)
 
@@ -221,7 +223,12 @@ def extract_track(
     started = time.perf_counter()
     total = max(info.frame_count, 1)
     frames: Iterator[tuple[int, np.ndarray]] = iter_frames(
-        video, max_side=max_side, color="rgb", expected_frames=info.frame_count, should_stop=should_stop
+        video,
+        max_side=max_side,
+        color="rgb",
+        threaded=decode_thread,
+        expected_frames=info.frame_count,
+        should_stop=should_stop,
     )
     try:
         for index, frame in frames:
