@@ -12,6 +12,7 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -220,6 +221,7 @@ def extract_track(
     results: list[tuple[PoseResult | None, _Side]] = []
     size: tuple[int, int] | None = None
     last_pose: PoseResult | None = None
+    waiting: deque[PoseResult | None] = deque()  # poses whose face/hands result is still in the lane
     started = time.perf_counter()
     total = max(info.frame_count, 1)
     frames: Iterator[tuple[int, np.ndarray]] = iter_frames(
@@ -231,24 +233,35 @@ def extract_track(
         should_stop=should_stop,
     )
     try:
-        for index, frame in frames:
-            check_stop(should_stop)
-            if size is None:
-                size = (int(frame.shape[1]), int(frame.shape[0]))
-            # The head crop comes from the previous frame's pose: the face lane runs beside this
-            # frame's pose inference, not after it.
-            head = head_box(last_pose, size)
-            if lane is not None:
-                lane.submit(frame, head)
-            pose = pose_runner.process(frame) if pose_runner else None
-            side = lane.take() if lane is not None else side_work(frame, head)
-            results.append((pose, side))
-            last_pose = pose
-            if index % 5 == 0:
-                progress(min((index + 1) / total, 1.0), f"tracking frame {index + 1} of {info.frame_count}")
-    except VideoDecodeError as exc:
-        stats.truncated_after = exc.last_good_frame
-        stats.warnings.append(str(exc))
+        try:
+            for index, frame in frames:
+                check_stop(should_stop)
+                if size is None:
+                    size = (int(frame.shape[1]), int(frame.shape[0]))
+                # The head crop comes from the previous frame's pose: the face lane runs beside this
+                # frame's pose inference, not after it.
+                head = head_box(last_pose, size)
+                if lane is not None:
+                    lane.submit(frame, head)
+                pose = pose_runner.process(frame) if pose_runner else None
+                if lane is not None:
+                    # The lane may run a frame behind: collect the previous frame's face and hands
+                    # now, so neither thread waits for the other on every frame.
+                    waiting.append(pose)
+                    if len(waiting) > 1:
+                        results.append((waiting.popleft(), lane.take()))
+                else:
+                    results.append((pose, side_work(frame, head)))
+                last_pose = pose
+                if index % 5 == 0:
+                    progress(
+                        min((index + 1) / total, 1.0), f"tracking frame {index + 1} of {info.frame_count}"
+                    )
+        except VideoDecodeError as exc:
+            stats.truncated_after = exc.last_good_frame
+            stats.warnings.append(str(exc))
+        while lane is not None and waiting:
+            results.append((waiting.popleft(), lane.take()))
     finally:
         close = getattr(frames, "close", None)
         if close is not None:
