@@ -15,6 +15,7 @@ _MODULES: tuple[str, ...] = (
     "operators.engine",
     "operators.footage",
     "operators.retarget",
+    "operators.mocap",
     "panels.sequencer",
     "panels.view3d",
     "cli",

@@ -35,6 +35,8 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
     last_report: bpy.props.StringProperty(name="Last Probe", default="")  # type: ignore[valid-type]
 
 
+from .properties_capture import ClapperCaptureProps  # noqa: E402
+from .properties_capture import classes as capture_classes  # noqa: E402
 from .properties_retarget import ClapperRetargetProps  # noqa: E402
 from .properties_retarget import classes as retarget_classes  # noqa: E402
 
@@ -42,9 +44,10 @@ from .properties_retarget import classes as retarget_classes  # noqa: E402
 class ClapperSceneProps(bpy.types.PropertyGroup):
     footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
     retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)  # type: ignore[valid-type]
+    capture: bpy.props.PointerProperty(type=ClapperCaptureProps)  # type: ignore[valid-type]
 
 
-classes = (ClapperJobStatus, ClapperFootageProps, *retarget_classes, ClapperSceneProps)
+classes = (ClapperJobStatus, ClapperFootageProps, *retarget_classes, *capture_classes, ClapperSceneProps)
 
 
 def register() -> None:

@@ -1,0 +1,239 @@
+"""``capture()``: video → clean ``MotionTrack`` + health report (extract, unswap, fill, smooth, face)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import NoPersonFound
+from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
+from .extract import ExtractStats, extract_track
+from .face import ARKIT_BLENDSHAPES, face_curves
+from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
+from .track import PARTS, MotionTrack
+
+
+@dataclass
+class CaptureOptions:
+    """What the artist chooses. ``smoothing`` 0 (raw) … 1 (heavy); gaps longer than
+    ``max_gap_seconds`` stay empty; ``neutral_frame`` is the frame with a relaxed face (None: automatic)."""
+
+    parts: tuple[str, ...] = PARTS
+    smoothing: float = 0.5
+    max_gap_seconds: float = 0.5
+    neutral_frame: int | None = None
+    fix_swaps: bool = True
+    max_side: int | None = None
+    concurrent: bool = True
+
+
+@dataclass
+class CaptureResult:
+    track: MotionTrack
+    report: dict[str, object]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _part_health(
+    observed: np.ndarray, filled: np.ndarray, valid: np.ndarray, fps: float
+) -> dict[str, object]:
+    missing = [(a, b) for a, b in runs_of_true(~valid)]
+    return {
+        "tracked_frames": int(observed.sum()),
+        "interpolated_frames": int(filled.sum()),
+        "missing_frames": int((~valid).sum()),
+        "gaps_filled": len(runs_of_true(filled)),
+        "gaps_left_empty": [[a, b - 1] for a, b in missing],
+        "longest_gap_seconds": round(max((b - a for a, b in missing), default=0) / max(fps, 1e-6), 3),
+    }
+
+
+def _check_found(track: MotionTrack, video: str, parts: tuple[str, ...]) -> None:
+    found = {
+        "body": bool(track.body_valid.any()),
+        "face": bool(track.face_valid.any()),
+        "hands": bool(track.hands_valid.any()),
+    }
+    if not any(found[p] for p in parts):
+        what = {"body": "body", "face": "face", "hands": "hand"}
+        asked = ", ".join(what[p] for p in parts)
+        raise NoPersonFound(
+            f"No person found in {video}: no {asked} was tracked in any of its {track.frame_count} frames. "
+            "Use a clip where the performer is clearly visible and lit (the whole body for body capture, "
+            "the face toward the camera for face capture), or choose other parts."
+        )
+
+
+def capture(
+    video: str | os.PathLike[str],
+    options: CaptureOptions | None = None,
+    *,
+    progress: ProgressFn = no_progress,
+    should_stop: StopFn = never_stop,
+) -> CaptureResult:
+    """Capture one performer's body, hands and face from a video.
+
+    Returns:
+        The cleaned track (swaps undone, short gaps filled and flagged, smoothed, face curves) and a
+        JSON-able health report.
+
+    Raises:
+        NoPersonFound: none of the requested parts was seen in any frame (nothing is produced).
+        VideoOpenError, Cancelled, ValueError (a neutral frame without a face).
+    """
+    options = options or CaptureOptions()
+    parts = tuple(p for p in PARTS if p in options.parts)
+    track, stats = extract_track(
+        video,
+        parts=parts,
+        max_side=options.max_side,
+        concurrent=options.concurrent,
+        progress=sub_progress(progress, 0.0, 0.92),
+        should_stop=should_stop,
+    )
+    check_stop(should_stop)
+    _check_found(track, str(video), parts)
+    progress(0.93, "cleaning up the track")
+    observed = {
+        "body": track.body_valid.copy(),
+        "face": track.face_valid.copy(),
+        "hands": track.hands_valid.copy(),
+    }
+    swap_runs = 0
+    jumps = identity_jumps(track.body_image, track.body_valid, track.image_size) if "body" in parts else None
+    if "body" in parts and options.fix_swaps:
+        facing = track.face_valid if "face" in parts else None
+        swapped = detect_left_right_swaps(track.body_image, track.body_valid, track.image_size, facing)
+        track.body_swapped = swapped
+        swap_runs = len(runs_of_true(swapped))
+        track.body_world = apply_swaps(track.body_world, swapped)
+        track.body_image = apply_swaps(track.body_image, swapped)
+        track.body_visibility = apply_swaps(track.body_visibility, swapped)
+        # Hands were matched to the (mirrored) wrists on those frames: exchange them too.
+        track.hands[swapped] = track.hands[swapped][:, ::-1]
+        track.hands_image[swapped] = track.hands_image[swapped][:, ::-1]
+        track.hands_valid[swapped] = track.hands_valid[swapped][:, ::-1]
+        observed["hands"] = track.hands_valid.copy()
+    _fill_and_smooth(track, options, jumps)
+    check_stop(should_stop)
+    if "face" in parts and track.face_valid.any():
+        progress(0.96, "measuring the face")
+        weights, head = face_curves(track.face, track.face_valid, track.image_size, options.neutral_frame)
+        track.face_blendshapes, track.head_rotation = weights, head
+        track.blendshape_names = list(ARKIT_BLENDSHAPES)
+    else:
+        track.face_blendshapes = np.full((track.frame_count, len(ARKIT_BLENDSHAPES)), np.nan, np.float32)
+        track.blendshape_names = list(ARKIT_BLENDSHAPES)
+    report = _report(track, stats, observed, parts, swap_runs, options)
+    if jumps is not None and jumps.any():
+        frames = [int(t) for t in np.flatnonzero(jumps)]
+        report["tracker_jumps"] = frames
+        report["warnings"].append(  # type: ignore[attr-defined]
+            f"The body tracker jumped to another place (another person?) at frame(s) {frames[:5]}. "
+            "Trim the clip or crop it to one performer if the motion there is wrong."
+        )
+    track.meta = {"options": {k: v for k, v in vars(options).items()}, "health": report}
+    progress(1.0, "capture done")
+    warnings = report["warnings"]
+    assert isinstance(warnings, list)
+    return CaptureResult(track, report, list(warnings))
+
+
+def _fill_and_smooth(track: MotionTrack, options: CaptureOptions, jumps: np.ndarray | None) -> None:
+    max_gap = int(round(options.max_gap_seconds * track.fps))
+    s = options.smoothing
+    if track.body_valid.any():
+        observed = track.body_valid.copy()
+        track.body_world, filled = fill_gaps(track.body_world, observed, max_gap, jumps)
+        track.body_image, _ = fill_gaps(track.body_image, observed, max_gap, jumps)
+        track.body_visibility, _ = fill_gaps(track.body_visibility, observed, max_gap, jumps)
+        track.body_interpolated = filled
+        track.body_valid = observed | filled
+        height = np.nanmedian(np.ptp(track.body_image[track.body_valid][..., 1], axis=1))
+        track.body_world = one_euro(track.body_world, track.body_valid, track.fps, s, 0.5, jumps)
+        track.body_image = one_euro(track.body_image, track.body_valid, track.fps, s, float(height), jumps)
+    if track.face_valid.any():
+        observed = track.face_valid.copy()
+        track.face, filled = fill_gaps(track.face, observed, max_gap)
+        track.face_interpolated = filled
+        track.face_valid = observed | filled
+        width = np.nanmedian(np.ptp(track.face[track.face_valid][..., 0], axis=1))
+        # Lighter on the face: blinks last a few frames and must survive.
+        track.face = one_euro(track.face, track.face_valid, track.fps, s * 0.5, scale=float(width))
+    for side in (0, 1):
+        observed = track.hands_valid[:, side].copy()
+        if not observed.any():
+            continue
+        track.hands[:, side], filled = fill_gaps(track.hands[:, side], observed, max_gap)
+        track.hands_image[:, side], _ = fill_gaps(track.hands_image[:, side], observed, max_gap)
+        track.hands_interpolated[:, side] = filled
+        track.hands_valid[:, side] = observed | filled
+        valid = track.hands_valid[:, side]
+        track.hands[:, side] = one_euro(track.hands[:, side], valid, track.fps, s, scale=0.1)
+        track.hands_image[:, side] = one_euro(track.hands_image[:, side], valid, track.fps, s, scale=0.1)
+
+
+def _report(
+    track: MotionTrack,
+    stats: ExtractStats,
+    observed: dict[str, np.ndarray],
+    parts: tuple[str, ...],
+    swap_runs: int,
+    options: CaptureOptions,
+) -> dict[str, object]:
+    fps = track.fps
+    warnings = list(stats.warnings)
+    report: dict[str, object] = {
+        "frames": track.frame_count,
+        "fps": fps,
+        "image_size": list(track.image_size),
+        "parts": list(parts),
+        "capture_fps": round(stats.frames_per_second, 2),
+        "max_faces_seen": stats.max_faces_seen,
+        "truncated_after": stats.truncated_after,
+        "max_gap_seconds": options.max_gap_seconds,
+    }
+    if "body" in parts:
+        body = _part_health(observed["body"], track.body_interpolated, track.body_valid, fps)
+        body["swaps_fixed"] = swap_runs
+        body["swapped_frames"] = int(track.body_swapped.sum())
+        report["body"] = body
+        if not observed["body"].any():
+            warnings.append(
+                "No body was tracked: film the performer's whole body (or at least the upper body)."
+            )
+        elif body["gaps_left_empty"]:
+            warnings.append(
+                f"The body was lost for up to {body['longest_gap_seconds']} s (frames "
+                + ", ".join(f"{a}–{b}" for a, b in body["gaps_left_empty"][:5])  # type: ignore[index]
+                + f"); gaps at the ends or longer than {options.max_gap_seconds} s are left empty, not invented."
+            )
+    if "face" in parts:
+        face = _part_health(observed["face"], track.face_interpolated, track.face_valid, fps)
+        report["face"] = face
+        if not observed["face"].any():
+            warnings.append(
+                "No face was found, so there are no face curves: film the face closer and toward the camera."
+            )
+    if "hands" in parts:
+        report["hands"] = {
+            side: _part_health(
+                observed["hands"][:, i], track.hands_interpolated[:, i], track.hands_valid[:, i], fps
+            )
+            for i, side in enumerate(("left", "right"))
+        }
+        if not observed["hands"].any():
+            warnings.append(
+                "No hands were found, so there are no finger curls: keep the hands in the picture."
+            )
+        if stats.hands_rejected:
+            report["hands_rejected"] = stats.hands_rejected
+    if stats.frames_with_two_faces > max(3, 0.05 * track.frame_count):
+        warnings.append(
+            f"Two faces were seen in {stats.frames_with_two_faces} frames: the capture follows the person "
+            "the body tracker locked onto. Crop the video to one performer if the track jumps between people."
+        )
+    report["warnings"] = warnings
+    return report

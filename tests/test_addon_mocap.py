@@ -1,0 +1,177 @@
+"""Capture in the add-on through the real bpy module: the operator, the shape-key helpers, the batch
+verb, and a failed capture that leaves the rig, its shape keys and actions untouched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from capture_media import CARPHONE, read_frames, still, write_clip
+
+from ai_engine.capture.face import ARKIT_BLENDSHAPES
+from ai_engine.capture.track import MotionTrack
+
+FACE_KEYS = ["Basis", "eyeBlinkLeft", "EyeBlink_R", "Jaw_Open", "mouthSmile_L"]
+
+
+@pytest.fixture(scope="module")
+def talk_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    root = Path(
+        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+    video = root / "mocap" / Path(*CARPHONE)
+    if not video.is_file():
+        pytest.skip(f"real test media not found: {video}")
+    frames = read_frames(video, range(24))
+    return write_clip(tmp_path_factory.mktemp("talk") / "talk.mp4", [frames[i] for i in range(24)])
+
+
+@pytest.fixture(scope="module")
+def empty_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    root = Path(
+        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+    image = still(root / "mocap" / "dlib_faces" / "dogs.jpg", (320, 240))
+    return write_clip(tmp_path_factory.mktemp("dogs") / "dogs.mp4", [image] * 8)
+
+
+def _face_mesh(bpy: Any, keys: list[str] = FACE_KEYS) -> Any:
+    bpy.ops.mesh.primitive_uv_sphere_add(segments=8, ring_count=6)
+    mesh = bpy.context.active_object
+    mesh.name = "Face"
+    for name in keys:
+        mesh.shape_key_add(name=name, from_mix=False)
+    return mesh
+
+
+def _fcurves(action: Any) -> list[Any]:
+    if hasattr(action, "layers") and len(action.layers):
+        return [
+            fc
+            for layer in action.layers
+            for strip in layer.strips
+            for bag in strip.channelbags
+            for fc in bag.fcurves
+        ]
+    return list(action.fcurves)
+
+
+def _state(bpy: Any) -> dict[str, Any]:
+    """Everything a capture may change."""
+    return {
+        "actions": sorted(a.name for a in bpy.data.actions),
+        "keys": {
+            o.name: [k.name for k in o.data.shape_keys.key_blocks]
+            for o in bpy.data.objects
+            if o.type == "MESH" and o.data.shape_keys
+        },
+        "assigned": {
+            o.name: (o.animation_data.action.name if o.animation_data and o.animation_data.action else None)
+            for o in bpy.data.objects
+        },
+        "range": (bpy.context.scene.frame_start, bpy.context.scene.frame_end),
+    }
+
+
+def test_face_goes_onto_matching_shape_keys_as_its_own_action(blender: Any, talk_clip: Path) -> None:
+    bpy = blender
+    mesh = _face_mesh(bpy)
+    earlier = bpy.data.actions.new("earlier face")
+    mesh.data.shape_keys.animation_data_create().action = earlier
+    props = bpy.context.scene.clapper.capture
+    props.video, props.face_mesh = str(talk_clip), mesh
+    props.use_body = props.use_hands = False
+    assert bpy.ops.clapper.capture() == {"FINISHED"}
+    action = mesh.data.shape_keys.animation_data.action
+    assert action.name == "talk Face" and earlier.use_fake_user
+    curves = {fc.data_path: fc for fc in _fcurves(action)}
+    assert set(curves) == {f'key_blocks["{k}"].value' for k in FACE_KEYS[1:]}
+    track = MotionTrack.load(props.last_track)
+    jaw = track.face_blendshapes[:, ARKIT_BLENDSHAPES.index("jawOpen")]
+    keyed = np.array([k.co[1] for k in curves['key_blocks["Jaw_Open"].value'].keyframe_points])
+    np.testing.assert_allclose(keyed, jaw[track.face_valid], atol=1e-6)
+    missing = props.missing_shape_keys.split(", ")
+    assert len(missing) == 48 and "jawOpen" not in missing and "browInnerUp" in missing
+    assert "face 24/24" in props.last_health
+
+
+def test_missing_shape_keys_are_offered_and_created(blender: Any) -> None:
+    bpy = blender
+    mesh = _face_mesh(bpy, ["Basis", "jawOpen"])
+    props = bpy.context.scene.clapper.capture
+    props.face_mesh = mesh
+    assert bpy.ops.clapper.capture_check_shape_keys() == {"FINISHED"}
+    assert len(props.missing_shape_keys.split(", ")) == 51
+    assert bpy.ops.clapper.capture_create_shape_keys() == {"FINISHED"}
+    names = [k.name for k in mesh.data.shape_keys.key_blocks]
+    assert set(ARKIT_BLENDSHAPES) <= set(names) and names.count("jawOpen") == 1
+    assert props.missing_shape_keys == ""
+
+
+def test_failed_capture_leaves_rig_shape_keys_and_actions_untouched(blender: Any, empty_clip: Path) -> None:
+    from addon.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    rig = mixamo_like_rig()
+    rig.animation_data_create().action = bpy.data.actions.new("walk")
+    mesh = _face_mesh(bpy)
+    before = _state(bpy)
+    props = bpy.context.scene.clapper.capture
+    props.video, props.target, props.face_mesh = str(empty_clip), rig, mesh
+    with pytest.raises(RuntimeError, match="No person found"):  # bpy.ops raises on an ERROR report
+        bpy.ops.clapper.capture()
+    assert _state(bpy) == before
+
+
+def test_face_only_capture_turns_the_head_bones(blender: Any, talk_clip: Path) -> None:
+    from addon.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    rig = mixamo_like_rig()
+    props = bpy.context.scene.clapper.capture
+    props.video, props.target = str(talk_clip), rig
+    props.use_body = props.use_hands = False
+    assert bpy.ops.clapper.capture() == {"FINISHED"}
+    action = rig.animation_data.action
+    assert action.name == "talk Head"
+    paths = {fc.data_path for fc in _fcurves(action)}
+    assert paths == {
+        'pose.bones["mixamorig:Neck"].rotation_quaternion',
+        'pose.bones["mixamorig:Head"].rotation_quaternion',
+    }
+
+
+def test_batch_capture_body_and_face(
+    blender: Any, talk_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from addon.cli import main
+    from addon.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    mixamo_like_rig()
+    _face_mesh(bpy)
+    rig_blend = tmp_path / "rig.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(rig_blend))
+    out = tmp_path / "out" / "shot.blend"
+    code = main(["capture", str(talk_clip), "--target", str(rig_blend), "--armature", "MixamoRig",
+                 "--face-mesh", "Face", "--blend", str(out), "--json"])  # fmt: skip
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["body_action"] == "talk Body" and summary["face_action"] == "talk Face"
+    assert Path(summary["track"]).parent == out.parent and Path(summary["overlay"]).is_file()
+    bpy.ops.wm.open_mainfile(filepath=str(out))
+    rig = bpy.data.objects["MixamoRig"]
+    assert rig.animation_data.action.name == "talk Body"
+    assert len(_fcurves(rig.animation_data.action)) > 20
+    assert bpy.data.objects["Face"].data.shape_keys.animation_data.action.name == "talk Face"
+    assert (bpy.context.scene.frame_start, bpy.context.scene.frame_end) == (
+        1,
+        24,
+    ) or bpy.context.scene.frame_end >= 24
