@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             check_target(armature)
             preset = with_finger_bones(preset_for(armature, "AUTO")[0], [b.name for b in armature.data.bones])
-            bone_map = dict(preset.get("bone_map", {}))
+            bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
             if "body" in parts:
                 spec, _ = rigspec_from_armature(armature, preset)
                 spec.validate()

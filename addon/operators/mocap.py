@@ -47,7 +47,7 @@ def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
         try:
             target = check_target(props.target)
             preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
-            bone_map = dict(preset.get("bone_map", {}))
+            bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
             if "body" in parts:
                 spec, _ = rigspec_from_armature(target, preset)
                 missing = spec.missing_bones()
