@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            # Only "this feature (or its package) is absent" is skipped; a missing dependency raises.
+            if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
                 raise
             continue  # that feature is not part of this build
         command = sub.add_parser(name, help=help_text, description=help_text)
