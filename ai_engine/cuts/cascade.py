@@ -1,14 +1,16 @@
 """``auto``: the classic pass proposes, TransNetV2 confirms and localises, only where needed.
 
 1. The fast pass (``fast.analyse``) splits what it saw into *confident* boundaries (a large
-   isolated jump that is neither a flash nor a glitch; a fade through black) and *regions* it
-   is unsure about (weaker peaks, peaks it rejected as flashes, anything that might be gradual).
+   isolated jump; a fade through black; a near-perfect mix of two pictures) and *regions* it
+   is unsure about (weaker peaks, anything that might be gradual). Flashes and glitches (the
+   picture comes back within a few frames) are dropped before either.
    Its candidate thresholds are permissive on purpose: a region costs one network window, a
    missed region costs a missed cut.
 2. TransNetV2 runs only on the grid windows covering those regions (``neural.predict`` with a
    window list), so its scores there are exactly those of a whole-clip run. Its boundaries
    inside the covered windows are kept as TransNetV2 alone would keep them; a transition that
    runs into an uncovered frame pulls in the neighbouring window.
+   Its hard cuts go through the same flash/glitch test (TransNetV2 takes some flashes for cuts).
 3. Confident fast boundaries are added unless the network already placed the same boundary.
 
 A clip with only clean cuts never loads the network at all.
@@ -21,7 +23,7 @@ import numpy as np
 from ..progress import ProgressFn, StopFn, never_stop, no_progress
 from . import neural
 from .cutlist import Cut
-from .fast import FastAnalysis, enforce_min_shot
+from .fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch
 from .features import ClipFeatures
 
 MAX_GROW_ROUNDS = 4
@@ -81,7 +83,12 @@ def run_cascade(
         single[ran], many[ran] = s[ran], m[ran]
         done.update(todo)
         windows = sorted(_windows_to_grow(single, many, done))
-    confirmed = neural.transitions_from_scores(single, many, features.thumbs, features.luma)
+    confirmed = [
+        cut
+        for cut in neural.transitions_from_scores(single, many, features.thumbs, features.luma)
+        # TransNetV2 takes some flashes for cuts; the picture coming back says otherwise.
+        if cut.kind != "cut" or not is_flash_or_glitch(features.thumbs, cut.frame)
+    ]
     cuts = list(confirmed)
     for cut in analysis.confident:
         if not any(

@@ -29,7 +29,12 @@ CSV_COLUMNS = (
 )
 
 # EDL timecode needs a whole frame rate (or an NTSC one); other rates are written at the nearest.
-_EDL_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0)
+_EDL_RATES = (24000 / 1001, 24.0, 25.0, 30000 / 1001, 30.0, 48.0, 50.0, 60000 / 1001, 60.0)
+
+
+def edl_rate(fps: float) -> float:
+    """The standard rate an EDL of a ``fps`` video is written at (frame counts are kept as is)."""
+    return min(_EDL_RATES, key=lambda r: abs(r - _timeline_rate(fps)))
 
 
 def _timeline_rate(fps: float) -> float:
@@ -111,8 +116,7 @@ def write_edl(cut_list: CutList, path: str | os.PathLike[str]) -> Path:
     import opentimelineio as otio
 
     out = _prepare(path)
-    fps = _timeline_rate(cut_list.fps)
-    rate = min(_EDL_RATES, key=lambda r: abs(r - fps))
+    rate = edl_rate(cut_list.fps)
     try:
         otio.adapters.write_to_file(build_timeline(cut_list, rate=rate), str(out), adapter_name="cmx_3600")
     except OSError as exc:

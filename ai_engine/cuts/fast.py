@@ -280,8 +280,9 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
             continue  # a shot shorter than the minimum at either end of the clip
         if _overlaps(Cut(frame=int(frame)), fades, FADE_RAMP) or _overlaps(Cut(frame=int(frame)), gradual, 2):
             continue  # the steps into and out of a fade's black, or at a gradual transition's ends
-        glitch = is_flash_or_glitch(thumbs, int(frame))
-        if value >= FAST_THRESHOLD and not glitch:
+        if is_flash_or_glitch(thumbs, int(frame)):
+            continue  # the picture came back: no cut, whatever a network would say
+        if value >= FAST_THRESHOLD:
             cut = Cut(frame=int(frame), kind="cut", score=value)
             hard.append(cut)
             if value >= CONFIDENT_THRESHOLD:
