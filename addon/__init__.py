@@ -14,7 +14,9 @@ _MODULES: tuple[str, ...] = (
     "properties",
     "operators.engine",
     "operators.footage",
+    "operators.cuts",
     "panels.sequencer",
+    "panels.sequencer_cuts",
     "cli",
 )
 

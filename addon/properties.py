@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import bpy
 
+from .properties_cuts import ClapperCutsProps
+from .properties_cuts import classes as cuts_classes
+
 # Blender 4.5+ warns on "//" paths unless a path property says it supports them; 4.2 lacks the flag.
 PATH_OPTIONS: set[str] = {"PATH_SUPPORTS_BLEND_RELATIVE"} if bpy.app.version >= (4, 5, 0) else set()
 
@@ -37,9 +40,10 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
 
 class ClapperSceneProps(bpy.types.PropertyGroup):
     footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
+    cuts: bpy.props.PointerProperty(type=ClapperCutsProps)  # type: ignore[valid-type]
 
 
-classes = (ClapperJobStatus, ClapperFootageProps, ClapperSceneProps)
+classes = (ClapperJobStatus, ClapperFootageProps, *cuts_classes, ClapperSceneProps)
 
 
 def register() -> None:

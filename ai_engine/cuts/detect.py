@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
-from ..video import probe
+from ..video import VideoInfo, probe
 from . import fast, neural
 from .cascade import run_cascade
 from .cutlist import CutList
@@ -25,6 +25,7 @@ class Detection:
     score: np.ndarray  # (T,) the fast pass's hard-cut score, 0..1
     threshold: float
     network: np.ndarray | None  # (T,) TransNetV2's single-frame score where it ran (NaN elsewhere)
+    info: VideoInfo | None = None  # what the probe found (fps, size, audio ...)
 
 
 def detect_from_features(
@@ -70,7 +71,9 @@ def detect_from_features(
         cuts=[c for c in cuts if 0 < c.frame < features.frame_count],
         warnings=list(features.warnings),
     )
-    return Detection(cut_list=cut_list, score=analysis.score, threshold=analysis.threshold, network=network)
+    return Detection(
+        cut_list=cut_list, score=analysis.score, threshold=analysis.threshold, network=network, info=info
+    )
 
 
 def detect_cuts(

@@ -10,6 +10,8 @@ result::
     {"cut_list": {...CutList JSON...}, "cut_list_path": ".../cuts.json",
      "curve_path": ".../score_curve.png", "threshold": 0.45, "warnings": [...]}
 
+``detect_many``: ``{"videos": [...], ...}`` → ``{"results": [detect result, ...]}``.
+
 ``export`` request::
 
     {"cut_list": {...} | "cut_list_path": "...", "otio": path|null, "edl": path|null, "csv": path|null}
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
+from ..progress import sub_progress
 from .curve import render_curve, save_curve
 from .cutlist import CutList
 from .detect import DETECTORS, detect_cuts
@@ -66,8 +69,37 @@ def detect(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         "cut_list_path": str(list_path),
         "curve_path": str(curve_path),
         "threshold": detection.threshold,
+        "info": detection.info.to_dict() if detection.info else None,
         "warnings": list(cut_list.warnings),
     }
+
+
+def detect_many(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """``detect`` for each of ``request["videos"]`` in turn (one worker, the network loaded once).
+
+    Returns:
+        ``{"results": [detect result, ...]}`` in the order of ``videos``.
+
+    Raises:
+        EngineError: no videos; otherwise as ``detect`` (the first failing video stops the job).
+    """
+    from ..worker import JobContext
+
+    videos = [str(v) for v in request.get("videos") or []]
+    if not videos:
+        raise EngineError("No videos given: pass {'videos': ['/path/a.mp4', ...]}.")
+    results = []
+    for index, video in enumerate(videos):
+        sub = JobContext(
+            workdir=ctx.workdir / f"video_{index:03d}",
+            progress=sub_progress(ctx.progress, index / len(videos), (index + 1) / len(videos)),
+            should_stop=ctx.should_stop,
+            warn=ctx.warn,
+            warnings=ctx.warnings,
+        )
+        sub.workdir.mkdir(parents=True, exist_ok=True)
+        results.append(detect({**request, "video": video}, sub))
+    return {"results": results}
 
 
 def export(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
