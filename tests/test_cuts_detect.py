@@ -109,3 +109,16 @@ def test_progress_is_reported_and_cancel_stops() -> None:
 
     with pytest.raises(Cancelled):
         detect_cuts(clip, "auto", should_stop=stop_after_some_frames)
+
+
+def test_sample_clip_with_a_short_dissolve_amid_motion(tmp_path) -> None:
+    """The generated demo clip: two hard cuts and a 12-frame dissolve between moving shots."""
+    from ai_engine.samples import sample_clip
+
+    truth = sample_clip(tmp_path / "sample.mp4")
+    cuts = detect_cuts(truth["path"], "auto").cut_list.cuts
+    hard = [c.frame for c in cuts if c.kind == "cut"]
+    assert hard == truth["hard_cuts"]
+    ((first, last),) = truth["dissolves"]
+    gradual = [c for c in cuts if c.kind != "cut"]
+    assert len(gradual) == 1 and first <= gradual[0].frame <= last and gradual[0].kind == "dissolve"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 import bpy
@@ -48,6 +49,25 @@ def cut_scene(scene: bpy.types.Scene, video: str, detected: dict[str, Any]) -> d
         cuts += len(done.cut_frames)
         sound += done.sound_cuts
     return {"added_strip": added.movie if added else None, "cuts_applied": cuts, "sound_cuts_applied": sound}
+
+
+def demo_step(out: Path, video: str) -> dict[str, Any]:
+    """``build.py demo``: cut the sample clip, save the .blend and an OTIO timeline of the shots."""
+    detected = run_blocking("ai_engine.cuts.jobs:detect", {"video": video}, label="detect cuts")
+    otio_path = run_blocking(
+        "ai_engine.cuts.jobs:export",
+        {"cut_list": detected["cut_list"], "otio": str(out / "cuts.otio")},
+        label="export cuts",
+    )["written"]["otio"]
+    open_or_new(None)
+    applied = cut_scene(bpy.context.scene, video, detected)
+    cuts = detected["cut_list"]["cuts"]
+    return {
+        "blend": save(str(out / "cuts.blend")),
+        "otio": otio_path,
+        "cuts": ", ".join(f"{c['frame']} ({c['kind']})" for c in cuts),
+        "strips_cut": applied["cuts_applied"],
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import bpy
 from ..apply.footage import add_footage
 from ..worker_process import run_blocking
 from .common import open_or_new, save
+from .cuts import demo_step as cuts_demo_step
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,7 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
 
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
+    ("cuts", cuts_demo_step),
 ]
 
 

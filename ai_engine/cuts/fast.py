@@ -47,7 +47,7 @@ CANDIDATE_GRADUAL_DISTANCE = 12.0
 BLEND_RATIO = 0.2  # blend error / distance under which the middle frame is a mix of both ends
 CANDIDATE_BLEND_RATIO = 0.3
 LINEARITY = 0.9  # a dissolve moves every pixel one way; motion goes back and forth
-CANDIDATE_LINEARITY = 0.8
+CANDIDATE_LINEARITY = 0.7
 CONFIDENT_BLEND_RATIO = 0.1
 CONFIDENT_LINEARITY = 0.95
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
@@ -121,7 +121,10 @@ def is_flash_or_glitch(thumbs: np.ndarray, frame: int) -> bool:
         and float(_distance(thumbs, np.full(before.size, frame), before).min()) < RETURN_RATIO * jump
     ):
         return True
-    return _normalised_distance(thumbs, frame - 1, frame) < 0.25
+    # A lighting change (flash, exposure jump) moves the mean brightness by most of the jump and
+    # keeps the picture's structure: after matching brightness and contrast the frames agree.
+    brightness = abs(float(thumbs[frame].mean()) - float(thumbs[frame - 1].mean()))
+    return brightness > 0.5 * jump and _normalised_distance(thumbs, frame - 1, frame) < 0.25
 
 
 def _peaks(score: np.ndarray, threshold: float, radius: int = 2) -> np.ndarray:
