@@ -86,12 +86,18 @@ def fmt(score: Score) -> str:
 
 
 def accuracy_and_speed(args: argparse.Namespace) -> None:
-    truth = {k: v for k, v in json.loads((CUTS / "ground_truth_cuts.json").read_text()).items() if not k.startswith("_")}
+    truth = {
+        k: v
+        for k, v in json.loads((CUTS / "ground_truth_cuts.json").read_text()).items()
+        if not k.startswith("_")
+    }
     names = sorted(truth)
     paths = [CUTS / n for n in names]
     started = time.perf_counter()
     neural.load_model()
-    print(f"TransNetV2 load (once per process): {time.perf_counter() - started:.2f} s; torch threads {neural.set_cpu_threads()}")
+    print(
+        f"TransNetV2 load (once per process): {time.perf_counter() - started:.2f} s; torch threads {neural.set_cpu_threads()}"
+    )
 
     totals: dict[str, Score] = {}
     seconds: dict[str, float] = {}
@@ -131,14 +137,19 @@ def accuracy_and_speed(args: argparse.Namespace) -> None:
     print(f"  decoding alone (cv2 grab)     {fps['decode']:7.0f} fps")
     for method in (*OURS, "pyscenedetect"):
         if method in totals:
-            label = {"neural": "neural (TransNetV2 alone)", "pyscenedetect": "PySceneDetect ContentDetector"}.get(method, method)
+            label = {
+                "neural": "neural (TransNetV2 alone)",
+                "pyscenedetect": "PySceneDetect ContentDetector",
+            }.get(method, method)
             print(f"  {label:30s}{fps[method]:7.0f} fps  {fmt(totals[method])}")
     print("Ratios:")
     print(f"  auto / decoding alone      {fps['auto'] / fps['decode']:.2f}  (target >= 0.75)")
     if "pyscenedetect" in fps:
         print(f"  auto / PySceneDetect       {fps['auto'] / fps['pyscenedetect']:.2f}  (target > 1)")
     print(f"  auto / TransNetV2 alone    {fps['auto'] / fps['neural']:.2f}")
-    print(f"  auto F1 {totals['auto'].f1:.3f} (target >= 0.99); TransNetV2 alone F1 {totals['neural'].f1:.3f}")
+    print(
+        f"  auto F1 {totals['auto'].f1:.3f} (target >= 0.99); TransNetV2 alone F1 {totals['neural'].f1:.3f}"
+    )
 
 
 def profile(args: argparse.Namespace) -> None:
@@ -190,10 +201,15 @@ def memory(args: argparse.Namespace) -> None:
     for seconds in (10, args.long_seconds):
         clip = build_long_clip(seconds, size, Path(f"/tmp/clapper_bench_{seconds}s_{size[0]}x{size[1]}.mp4"))
         done = subprocess.run(
-            [sys.executable, "-c", MEMORY_CHILD, str(ROOT), str(clip)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", MEMORY_CHILD, str(ROOT), str(clip)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         rss, cuts, frames, took = done.stdout.split()
-        print(f"  {seconds:5d} s ({frames} frames): peak RSS {float(rss):7.0f} MB, {cuts} cuts, {float(took):.1f} s")
+        print(
+            f"  {seconds:5d} s ({frames} frames): peak RSS {float(rss):7.0f} MB, {cuts} cuts, {float(took):.1f} s"
+        )
 
 
 def main() -> None:

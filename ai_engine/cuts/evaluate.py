@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 TOLERANCE = 2
 END_FADE_MARGIN = 30  # a fade-out ending this close to the last frame counts as "at the very end"
@@ -57,13 +58,13 @@ class Score:
         )
 
 
-def truths_from_annotation(entry: dict[str, object]) -> tuple[list[Truth], list[Truth]]:
+def truths_from_annotation(entry: dict[str, Any]) -> tuple[list[Truth], list[Truth]]:
     """``(expected, ignored)`` from one clip's ground-truth entry."""
-    frames = int(entry.get("frames", 0) or 0)  # type: ignore[call-overload]
-    expected = [Truth(int(n), int(n), "cut") for n in entry.get("hard_cuts", []) or []]  # type: ignore[union-attr]
+    frames = int(entry.get("frames", 0) or 0)
+    expected = [Truth(int(n), int(n), "cut") for n in entry.get("hard_cuts", []) or []]
     ignored: list[Truth] = []
     for key, kind in (("fade_in", "fade"), ("fade_out", "fade"), ("dissolve", "dissolve"), ("wipe", "wipe")):
-        for a, b in entry.get(key, []) or []:  # type: ignore[union-attr]
+        for a, b in entry.get(key, []) or []:
             truth = Truth(int(a), int(b), kind)
             at_end = key == "fade_out" and frames and int(b) >= frames - 1 - END_FADE_MARGIN
             (ignored if at_end else expected).append(truth)

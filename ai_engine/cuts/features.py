@@ -52,7 +52,7 @@ class _Growing:
     """An array that grows along axis 0 by doubling (the container's frame count may be wrong)."""
 
     def __init__(self, capacity: int, shape: tuple[int, ...], dtype: type) -> None:
-        self.data = np.zeros((max(capacity, 1), *shape), dtype=dtype)
+        self.data: np.ndarray = np.zeros((max(capacity, 1), *shape), dtype=dtype)
         self.size = 0
 
     def extend(self, values: np.ndarray) -> None:
@@ -102,8 +102,8 @@ class _ChunkProcessor:
         quant[..., 0] = quant[..., 0] * 256 // 180
         quant = (quant >> 4) + np.arange(3, dtype=np.int32) * HIST_BINS
         quant += (np.arange(n, dtype=np.int32) * 3 * HIST_BINS)[:, None, None, None]
-        hist = np.bincount(quant.ravel(), minlength=n * 3 * HIST_BINS).reshape(n, 3 * HIST_BINS)
-        hist = hist.astype(np.float32) / float(h * w * 3)
+        counts = np.bincount(quant.ravel(), minlength=n * 3 * HIST_BINS).reshape(n, 3 * HIST_BINS)
+        hist = counts.astype(np.float32) / float(h * w * 3)
         if self._prev_hist is None:
             self._prev_hist = hist[:1]
         hist_stack = np.concatenate([self._prev_hist, hist], axis=0)
