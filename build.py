@@ -51,19 +51,25 @@ def _requirements_hash() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
 
 
-def check_python() -> None:
-    if sys.version_info[:2] != PYTHON_WANTED:
-        found = ".".join(map(str, sys.version_info[:3]))
-        raise SystemExit(
-            f"Clapper needs Python 3.11 (the Python of Blender 4.2–5.0 and of the bpy 5.0.1 module); "
-            f"this is Python {found}.\nInstall 3.11 (e.g. `pyenv install 3.11` or your system's python3.11 "
-            f"package) and run:  python3.11 build.py setup"
-        )
+def python311() -> str:
+    """An interpreter of Python 3.11: this one, or python3.11 on PATH; else say how to get one."""
+    if sys.version_info[:2] == PYTHON_WANTED:
+        return sys.executable
+    other = shutil.which("python3.11") or shutil.which("python3.11.exe")
+    if other:
+        print(f"setup: this is Python {sys.version.split()[0]}; using {other} for .venv")
+        return other
+    found = ".".join(map(str, sys.version_info[:3]))
+    raise SystemExit(
+        f"Clapper needs Python 3.11 (the Python of Blender 4.2–5.0 and of the bpy 5.0.1 module); "
+        f"this is Python {found} and no python3.11 is on PATH.\nInstall 3.11 (e.g. `pyenv install 3.11`, "
+        "or your system's python3.11 package) and run:  python3.11 build.py setup"
+    )
 
 
 def setup(force: bool = False) -> None:
     """Create .venv and install the engine (editable), bpy, and the dev tools; idempotent."""
-    check_python()
+    interpreter = python311()
     wanted = _requirements_hash()
     if not force and STAMP.exists() and venv_python().exists():
         try:
@@ -74,7 +80,7 @@ def setup(force: bool = False) -> None:
             pass
     started = time.monotonic()
     if not venv_python().exists():
-        run([sys.executable, "-m", "venv", VENV])
+        run([interpreter, "-m", "venv", VENV])
     py = venv_python()
     # torch is pinned exactly (2.13.0): an unpinned torch would pull a multi-GB CUDA build.
     run([py, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[blender,dev]"])
