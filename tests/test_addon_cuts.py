@@ -167,3 +167,17 @@ def test_cut_scenes_verb_reports_a_bad_video_as_json(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert json.loads(proc.stdout.strip().splitlines()[-1])["error"]["type"] == "VideoOpenError"
     assert not (tmp_path / "x.blend").exists()
+
+
+def test_panel_draws_the_detected_cuts(blender: Any, clip: Path) -> None:
+    from tests.recording_layout import ContextProxy, RecordingLayout
+
+    bpy = blender
+    add_clip(bpy, clip, sound=False)
+    assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
+    panel = bpy.types.CLAPPER_PT_sequencer_cuts
+    layout = RecordingLayout(panel.bl_idname)
+    panel.draw(type("PanelSelf", (), {"layout": layout})(), ContextProxy(bpy.context))
+    drawn = {kind for kind, _ in layout.calls}
+    assert {"template_list", "template_icon"} <= drawn
+    assert ("operator", "clapper.apply_cuts") in layout.calls
