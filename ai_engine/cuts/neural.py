@@ -26,7 +26,7 @@ WINDOW = 100
 CONTEXT = 25
 STEP = WINDOW - 2 * CONTEXT  # 50 frames kept per window
 THRESHOLD = 0.5  # upstream's decision threshold on the single-frame head
-DEFAULT_BATCH = 4
+DEFAULT_BATCH = 2  # windows per forward pass: the activations of one window are ~40 MB
 HARD_SPAN = 3  # many-hot runs this short are hard cuts
 
 _model_lock = threading.Lock()
