@@ -181,3 +181,16 @@ def test_panel_draws_the_detected_cuts(blender: Any, clip: Path) -> None:
     drawn = {kind for kind, _ in layout.calls}
     assert {"template_list", "template_icon"} <= drawn
     assert ("operator", "clapper.apply_cuts") in layout.calls
+
+
+def test_variable_frame_rate_cuts_land_on_the_right_pictures(blender: Any, data_dir: Path) -> None:
+    """goldeneye-vfr-drop3: cuts at decoded frames 60 and 140; Blender lays its 160 pictures out by
+    timestamp over 239 frames at 23.976, where the same pictures are frames 90 and 210 (the
+    ground truth's "original numbering")."""
+    bpy = blender
+    clip = data_dir / "cuts" / "pyscenedetect" / "goldeneye-vfr-drop3.mp4"
+    movie = add_clip(bpy, clip, frame_start=1, sound=False)
+    assert movie.frame_duration == 239
+    assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
+    assert bpy.ops.clapper.apply_cuts() == {"FINISHED"}
+    assert boundaries(bpy, "MOVIE") == [1 + 90, 1 + 210]

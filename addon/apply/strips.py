@@ -4,7 +4,9 @@ Mapping: a movie strip's content (``frame_duration`` timeline frames, whatever t
 the clip's ``frame_count`` pictures starting at ``frame_start``. When the clip plays at its own
 rate in a scene of another fps, Blender stretches that content by scene_fps / clip_fps, so mapping
 through the content length maps source frames to the timeline by time; when the strip shows one
-picture per timeline frame the factor is 1. Moving a strip moves ``frame_start``; trimming only
+picture per timeline frame the factor is 1. A variable-rate clip is laid out by timestamp at its
+nominal rate (goldeneye-vfr-drop3: 160 pictures over 239 frames), and the same proportion puts its
+cuts 60 and 140 on timeline offsets 90 and 210, the pictures they start. Moving a strip moves ``frame_start``; trimming only
 moves the handles, so a cut inside a trimmed-away part is skipped.
 
 Splitting: the pieces of one strip share its file, channel, container and ``frame_start`` (a soft
