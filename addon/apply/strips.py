@@ -57,9 +57,9 @@ def timeline_frame(strip: Any, source_frame: int, frame_count: int) -> int:
     return int(math.ceil(strip.frame_start + source_frame * scale - 1e-6))
 
 
-def _container(strip: Any) -> Any:
-    parent = strip.parent_meta() if hasattr(strip, "parent_meta") else None
-    return parent
+def container_of(strip: Any) -> Any:
+    """The meta strip holding ``strip`` (None at the top level)."""
+    return strip.parent_meta() if hasattr(strip, "parent_meta") else None
 
 
 def _same_chain(a: Any, b: Any) -> bool:
@@ -68,7 +68,7 @@ def _same_chain(a: Any, b: Any) -> bool:
         and a.channel == b.channel
         and abs(a.frame_start - b.frame_start) < 0.5
         and strip_media(a) == strip_media(b)
-        and _container(a) == _container(b)
+        and container_of(a) == container_of(b)
     )
 
 
@@ -80,14 +80,14 @@ def chain_of(editor: Any, strip: Any) -> list[Any]:
 def sound_partners(editor: Any, movie: Any) -> list[Any]:
     """Sound strips carrying the movie's own audio: same file, same start, same container."""
     media = strip_media(movie)
-    container = _container(movie)
+    container = container_of(movie)
     return [
         s
         for s in all_strips(editor)
         if s.type == "SOUND"
         and strip_media(s) == media
         and abs(s.frame_start - movie.frame_start) < 0.5
-        and _container(s) == container
+        and container_of(s) == container
     ]
 
 

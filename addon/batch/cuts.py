@@ -15,7 +15,7 @@ from typing import Any
 import bpy
 
 from ..apply.footage import add_footage
-from ..apply.strips import apply_cuts, media_path, movie_strips, timeline_frame
+from ..apply.strips import apply_cuts, container_of, media_path, movie_strips, timeline_frame
 from ..worker_process import run_blocking
 from .common import BatchError, open_or_new, save
 
@@ -40,7 +40,7 @@ def cut_scene(scene: bpy.types.Scene, video: str, detected: dict[str, Any]) -> d
         added = add_footage(scene, detected["info"], frame_start=scene.frame_start, match_scene=True)
         strips = [s for s in movie_strips(editor, selected_only=False) if s.name == added.movie]
     # Pieces of one strip share its start and channel: cut each original once.
-    originals = {(s.channel, round(s.frame_start), s.parent_meta()): s for s in strips}
+    originals = {(s.channel, round(s.frame_start), container_of(s)): s for s in strips}
     cut_list = detected["cut_list"]
     cuts = sound = 0
     for strip in originals.values():
