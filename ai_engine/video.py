@@ -187,11 +187,6 @@ def _convert(frame: np.ndarray, color: ColorMode, size: tuple[int, int] | None) 
     import cv2
 
     if size is not None and (frame.shape[1], frame.shape[0]) != size:
-        if frame.shape[1] > 4 * size[0] and frame.shape[0] > 4 * size[1]:
-            # Area-averaging a big frame straight down to a thumbnail costs ~4 ms at 720p (it caps
-            # decoding near 250 fps); a bilinear step to 4x the target first costs ~0.1 ms and the
-            # final area step still averages 16 samples per output pixel.
-            frame = cv2.resize(frame, (4 * size[0], 4 * size[1]), interpolation=cv2.INTER_LINEAR)
         frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
     if color == "rgb":
         return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
