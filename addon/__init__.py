@@ -14,9 +14,11 @@ _MODULES: tuple[str, ...] = (
     "properties",
     "operators.engine",
     "operators.footage",
+    "operators.retarget",
     "operators.cuts",
     "panels.sequencer",
     "panels.sequencer_cuts",
+    "panels.view3d",
     "cli",
 )
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import bpy
 
-from .properties_cuts import ClapperCutsProps
-from .properties_cuts import classes as cuts_classes
-
 # Blender 4.5+ warns on "//" paths unless a path property says it supports them; 4.2 lacks the flag.
 PATH_OPTIONS: set[str] = {"PATH_SUPPORTS_BLEND_RELATIVE"} if bpy.app.version >= (4, 5, 0) else set()
 
@@ -38,12 +35,19 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
     last_report: bpy.props.StringProperty(name="Last Probe", default="")  # type: ignore[valid-type]
 
 
+from .properties_cuts import ClapperCutsProps  # noqa: E402
+from .properties_cuts import classes as cuts_classes  # noqa: E402
+from .properties_retarget import ClapperRetargetProps  # noqa: E402
+from .properties_retarget import classes as retarget_classes  # noqa: E402
+
+
 class ClapperSceneProps(bpy.types.PropertyGroup):
     footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
+    retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)  # type: ignore[valid-type]
     cuts: bpy.props.PointerProperty(type=ClapperCutsProps)  # type: ignore[valid-type]
 
 
-classes = (ClapperJobStatus, ClapperFootageProps, *cuts_classes, ClapperSceneProps)
+classes = (ClapperJobStatus, ClapperFootageProps, *retarget_classes, *cuts_classes, ClapperSceneProps)
 
 
 def register() -> None:

@@ -29,10 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            # Only "this feature (or its package) is absent" is skipped; a missing dependency raises.
+            # "ai_engine.cuts" (the package) or "ai_engine.cuts.cli" missing: not part of this build.
             if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
                 raise
-            continue  # that feature is not part of this build
+            continue
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)

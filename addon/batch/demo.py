@@ -17,7 +17,6 @@ import bpy
 from ..apply.footage import add_footage
 from ..worker_process import run_blocking
 from .common import open_or_new, save
-from .cuts import demo_step as cuts_demo_step
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,8 +39,12 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
     }
 
 
+from .cuts import demo_step as cuts_demo_step  # noqa: E402
+from .retarget import demo_step as step_retarget  # noqa: E402
+
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
+    ("retarget", step_retarget),
     ("cuts", cuts_demo_step),
 ]
 

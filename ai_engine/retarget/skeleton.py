@@ -8,7 +8,9 @@ onto a ``RigSpec`` through a bone map from canonical joint names to the rig's bo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -57,6 +59,11 @@ class SkeletonAnimation:
         twist is then solved from the joint triangle, e.g. elbow/wrist and knee/ankle planes).
     valid: (T, J) bool, False where the joint was not observed (gaps).
     contacts: (T, 2) bool foot contacts (left, right) when known, else None (the solver detects them).
+    rest_positions: (J, 3) the joints in the source's rest pose (same world frame), or None (captured
+        motion has no rest pose; the solver then transfers directions only).
+    rest_rotations: (J, 4) wxyz world rotations of the same bones at rest, or None. With ``rotations``
+        the solver uses ``rotations[t] ⊗ rest_rotations⁻¹`` (the bone's world rotation since rest) to
+        carry twist; without it ``rotations`` are taken as rotations since rest already.
     """
 
     joints: list[str]
@@ -67,6 +74,9 @@ class SkeletonAnimation:
     contacts: np.ndarray | None = None
     source_name: str = ""
     meta: dict[str, object] = field(default_factory=dict)
+    rest_positions: np.ndarray | None = None
+    rest_rotations: np.ndarray | None = None
+    tails: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.positions = np.asarray(self.positions, dtype=np.float64)
@@ -82,3 +92,38 @@ class SkeletonAnimation:
 
     def index(self, joint: str) -> int:
         return self.joints.index(joint)
+
+    _ARRAYS = ("positions", "rotations", "valid", "contacts", "rest_positions", "rest_rotations", "tails")
+
+    def save(self, path: str | Path) -> Path:
+        """Write an .npz: the arrays plus a JSON header (joints, fps, name, meta)."""
+        path = Path(path)
+        header = {"joints": self.joints, "fps": self.fps, "source_name": self.source_name, "meta": self.meta}
+        arrays = {k: getattr(self, k) for k in self._ARRAYS if getattr(self, k) is not None}
+        np.savez(path, header=np.array(json.dumps(header, default=str)), **arrays)
+        return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+    @classmethod
+    def load(cls, path: str | Path) -> SkeletonAnimation:
+        """Read what ``save`` wrote.
+
+        Raises:
+            BadMotionFile: not a skeleton file.
+        """
+        from ..errors import BadMotionFile
+
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                header = json.loads(str(data["header"]))
+                arrays = {k: np.asarray(data[k]) for k in cls._ARRAYS if k in data}
+        except (OSError, KeyError, ValueError) as exc:
+            raise BadMotionFile(
+                f"{path} is not a Clapper skeleton file ({exc}); capture or export it again."
+            ) from exc
+        return cls(
+            joints=list(header["joints"]),
+            fps=float(header["fps"]),
+            source_name=header.get("source_name", ""),
+            meta=header.get("meta", {}),
+            **arrays,
+        )
