@@ -217,7 +217,8 @@ def memory(args: argparse.Namespace) -> None:
     print(f"Peak RSS (fresh process each, network preloaded), clips of {size[0]}x{size[1]} built in /tmp:")
     for seconds in (10, args.long_seconds):
         clip = build_long_clip(seconds, size, Path(f"/tmp/clapper_bench_{seconds}s_{size[0]}x{size[1]}.mp4"))
-        for detector in ("fast", "auto"):
+        # neural on the short clip shows the network's own working memory on a clip that needs it.
+        for detector in ("fast", "auto", "neural") if seconds == 10 else ("fast", "auto"):
             done = subprocess.run(
                 [sys.executable, "-c", MEMORY_CHILD, str(ROOT), str(clip), detector],
                 capture_output=True,
