@@ -11,13 +11,13 @@ agree with TransNetV2 alone.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from .. import settings
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from .classify import classify_transition
 from .cutlist import Cut
@@ -37,12 +37,10 @@ _models: dict[str, Any] = {}
 
 
 def choose_device(device: str | None = None) -> str:
-    """``"cuda"`` when available (or asked for), else ``"cpu"``."""
-    import torch
-
+    """``device`` when given, else the preference (``CLAPPER_DEVICE``: CUDA when present)."""
     if device and device != "auto":
         return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return settings.device()
 
 
 def set_cpu_threads(threads: int | None = None) -> int:
@@ -51,11 +49,12 @@ def set_cpu_threads(threads: int | None = None) -> int:
     Measured on the 2-core build machine, one 100-frame window: 0.36 s on 2 threads and 0.75 s on
     1 when the machine is otherwise idle — but 4.9 s on 2 and 2.1 s on 1 when four other heavy
     jobs share it (the threads spin against each other). The worker runs while Blender waits, so
-    the default is all cores; ``threads`` (or the add-on preference) lowers it on a busy machine.
+    the default is the preference (``CLAPPER_THREADS``, 0 = every core), at most 8; ``threads``
+    overrides it.
     """
     import torch
 
-    count = threads or max(1, min(8, os.cpu_count() or 1))
+    count = threads or max(1, min(8, settings.threads()))
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
     return count
