@@ -16,7 +16,9 @@ _MODULES: tuple[str, ...] = (
     "operators.footage",
     "operators.retarget",
     "operators.mocap",
+    "operators.cuts",
     "panels.sequencer",
+    "panels.sequencer_cuts",
     "panels.view3d",
     "cli",
 )

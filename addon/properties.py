@@ -37,6 +37,8 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
 
 from .properties_capture import ClapperCaptureProps  # noqa: E402
 from .properties_capture import classes as capture_classes  # noqa: E402
+from .properties_cuts import ClapperCutsProps  # noqa: E402
+from .properties_cuts import classes as cuts_classes  # noqa: E402
 from .properties_retarget import ClapperRetargetProps  # noqa: E402
 from .properties_retarget import classes as retarget_classes  # noqa: E402
 
@@ -45,9 +47,17 @@ class ClapperSceneProps(bpy.types.PropertyGroup):
     footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
     retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)  # type: ignore[valid-type]
     capture: bpy.props.PointerProperty(type=ClapperCaptureProps)  # type: ignore[valid-type]
+    cuts: bpy.props.PointerProperty(type=ClapperCutsProps)  # type: ignore[valid-type]
 
 
-classes = (ClapperJobStatus, ClapperFootageProps, *retarget_classes, *capture_classes, ClapperSceneProps)
+classes = (
+    ClapperJobStatus,
+    ClapperFootageProps,
+    *retarget_classes,
+    *capture_classes,
+    *cuts_classes,
+    ClapperSceneProps,
+)
 
 
 def register() -> None:

@@ -70,3 +70,7 @@ def error_payload(exc: BaseException) -> dict[str, object]:
         if hasattr(exc, attr):
             payload[attr] = getattr(exc, attr)
     return payload
+
+
+class ExportError(EngineError):
+    """A cut list (or other result) could not be exported: bad folder, or the format refused it."""

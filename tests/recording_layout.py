@@ -133,6 +133,11 @@ class RecordingLayout:
         _check_prop(data, property, self.where)
         self.calls.append(("template_image", property))
 
+    def template_icon(self, icon_value: int = 0, **_: Any) -> None:
+        if not isinstance(icon_value, int):
+            raise LayoutError(f"{self.where}: template_icon needs an int icon_value, got {icon_value!r}")
+        self.calls.append(("template_icon", str(icon_value)))
+
     def template_preview(self, *args: Any, **_: Any) -> None:
         self.calls.append(("template_preview", ""))
 

@@ -40,11 +40,13 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
 
 
 from .capture import demo_step as step_capture  # noqa: E402
+from .cuts import demo_step as cuts_demo_step  # noqa: E402
 from .retarget import demo_step as step_retarget  # noqa: E402
 
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
     ("retarget", step_retarget),
+    ("cuts", cuts_demo_step),
     ("capture", step_capture),
 ]
 

@@ -1,0 +1,321 @@
+"""The classic detector: decisions from the per-frame features of ``features.py``.
+
+Hard cuts
+    A frame's change (HSV content difference and HSV-histogram distance to the previous frame)
+    is compared with its neighbourhood's typical change (median over ±``BASELINE_RADIUS``
+    frames, the frame itself excluded): ``score = x / (x + 2·baseline + floor)``, averaged over
+    the two measures. The threshold adapts because the baseline does: a cut in a calm shot scores
+    high, the same change amid fast motion scores low. Peaks above ``FAST_THRESHOLD`` are cuts.
+
+Flashes and glitches
+    A flash (a few brightened frames) or a single corrupt frame changes the picture and then gives
+    it back. Before a peak is accepted, the frame before it is compared with the frames just after
+    (and the frame at it with the frames just before); if the picture comes back within
+    ``RETURN_WINDOW`` frames, it was not a cut. A brightness-normalised comparison also catches
+    lighting changes that keep the picture's structure.
+
+Gradual transitions
+    Fades: runs of black frames with brightness ramping to/from them. Dissolves and wipes: frames
+    ``2K`` apart differ like a cut while consecutive frames change little, and the middle frame is
+    (close to) a blend of the two ends — which camera motion is not.
+
+Minimum shot length: of two boundaries closer than ``min_shot`` frames, the weaker one goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .classify import DARK_LUMA, classify_transition
+from .cutlist import Cut
+from .features import ClipFeatures
+
+BASELINE_RADIUS = 6
+CONTENT_FLOOR = 15.0
+HISTOGRAM_FLOOR = 0.08
+FAST_THRESHOLD = 0.45  # the fast detector's decision
+CONFIDENT_THRESHOLD = 0.55  # the cascade accepts these without the network
+CANDIDATE_THRESHOLD = 0.4  # the cascade asks the network about these
+RETURN_WINDOW = 6  # frames within which a flash or glitch gives the picture back
+RETURN_RATIO = 0.4  # "gives it back": the distance falls under this share of the jump
+GRADUAL_HALF = 8  # K: frames on each side compared for gradual transitions
+GRADUAL_DISTANCE = 18.0  # mean RGB difference between frames 2K apart that looks like a new shot
+CANDIDATE_GRADUAL_DISTANCE = 12.0
+BLEND_RATIO = 0.2  # blend error / distance under which the middle frame is a mix of both ends
+CANDIDATE_BLEND_RATIO = 0.3
+LINEARITY = 0.9  # a dissolve moves every pixel one way; motion goes back and forth
+CANDIDATE_LINEARITY = 0.7
+CONFIDENT_BLEND_RATIO = 0.1
+CONFIDENT_LINEARITY = 0.95
+FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
+
+
+@dataclass
+class FastAnalysis:
+    """The classic pass: its own decisions and what the cascade needs."""
+
+    score: np.ndarray  # (T,) hard-cut score 0..1, for the score-curve display
+    threshold: float
+    cuts: list[Cut]  # the fast detector's answer
+    confident: list[Cut] = field(default_factory=list)  # the cascade keeps these as they are
+    regions: list[tuple[int, int]] = field(default_factory=list)  # inclusive frame ranges to verify
+
+
+def default_min_shot(fps: float) -> int:
+    """A quarter of a second, at least 4 frames."""
+    return max(4, round(0.25 * fps)) if fps > 0 else 6
+
+
+def _baseline(values: np.ndarray) -> np.ndarray:
+    radius = BASELINE_RADIUS
+    padded = np.pad(values, radius, mode="edge")
+    windows = sliding_window_view(padded, 2 * radius + 1)
+    return np.median(np.delete(windows, radius, axis=1), axis=1)
+
+
+def hard_cut_score(features: ClipFeatures) -> np.ndarray:
+    """Per-frame score in 0..1 that frame ``t`` starts a new shot (frame 0 scores 0)."""
+    content, histogram = features.content, features.histogram
+    if len(content) == 0:
+        return np.zeros(0, np.float32)
+    by_content = content / (content + 2 * _baseline(content) + CONTENT_FLOOR)
+    by_histogram = histogram / (histogram + 2 * _baseline(histogram) + HISTOGRAM_FLOOR)
+    score = (0.5 * (by_content + by_histogram)).astype(np.float32)
+    score[0] = 0.0
+    return score
+
+
+def _distance(thumbs: np.ndarray, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
+    return np.abs(thumbs[a].astype(np.int16) - thumbs[b].astype(np.int16)).mean(axis=(-1, -2, -3))
+
+
+def _normalised_distance(thumbs: np.ndarray, a: int, b: int) -> float:
+    """Distance after matching brightness and contrast: small when only the lighting changed."""
+    x = thumbs[a].astype(np.float32).ravel()
+    y = thumbs[b].astype(np.float32).ravel()
+    x = (x - x.mean()) / (x.std() + 1.0)
+    y = (y - y.mean()) / (y.std() + 1.0)
+    return float(np.abs(x - y).mean())
+
+
+def is_flash_or_glitch(thumbs: np.ndarray, frame: int) -> bool:
+    """True when the change at ``frame`` is undone within a few frames, or is only lighting."""
+    last = len(thumbs) - 1
+    if frame <= 0 or frame > last:
+        return False
+    jump = float(_distance(thumbs, frame - 1, frame))
+    if jump <= 0:
+        return True
+    after = np.arange(frame + 1, min(last, frame + RETURN_WINDOW) + 1)
+    if (
+        after.size
+        and float(_distance(thumbs, np.full(after.size, frame - 1), after).min()) < RETURN_RATIO * jump
+    ):
+        return True
+    before = np.arange(max(0, frame - 1 - RETURN_WINDOW), frame - 1)
+    if (
+        before.size
+        and float(_distance(thumbs, np.full(before.size, frame), before).min()) < RETURN_RATIO * jump
+    ):
+        return True
+    # A lighting change (flash, exposure jump) moves the mean brightness by most of the jump and
+    # keeps the picture's structure: after matching brightness and contrast the frames agree.
+    brightness = abs(float(thumbs[frame].mean()) - float(thumbs[frame - 1].mean()))
+    return brightness > 0.5 * jump and _normalised_distance(thumbs, frame - 1, frame) < 0.25
+
+
+def _peaks(score: np.ndarray, threshold: float, radius: int = 2) -> np.ndarray:
+    """Frames scoring at least ``threshold`` that are the maximum of their ±radius neighbourhood."""
+    if len(score) == 0:
+        return np.zeros(0, np.int64)
+    padded = np.pad(score, radius, mode="constant", constant_values=-1.0)
+    local_max = sliding_window_view(padded, 2 * radius + 1).max(axis=1)
+    return np.flatnonzero((score >= threshold) & (score >= local_max))
+
+
+@dataclass
+class GradualMeasures:
+    """Per frame t, comparing frames t-K and t+K (zero within K of either end)."""
+
+    distance: np.ndarray  # mean RGB difference between the two ends
+    blend_ratio: np.ndarray  # how far frame t is from the ends' average, relative to ``distance``
+    linearity: np.ndarray  # distance / (sum of consecutive differences): 1 = steady one-way change
+
+
+def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
+    """Compute ``GradualMeasures`` in chunks (vectorised, bounded temporary memory)."""
+    count = len(thumbs)
+    distance = np.zeros(count, np.float32)
+    blend_error = np.zeros(count, np.float32)
+    steps = np.zeros(count, np.float32)
+    k = GRADUAL_HALF
+    chunk = 1024
+    for first in range(1, count, chunk):
+        t = np.arange(first, min(first + chunk, count))
+        steps[t] = np.abs(thumbs[t].astype(np.int16) - thumbs[t - 1]).mean(axis=(1, 2, 3))
+    for first in range(k, count - k, chunk):
+        t = np.arange(first, min(first + chunk, count - k))
+        before = thumbs[t - k].astype(np.int16)
+        after = thumbs[t + k].astype(np.int16)
+        middle = thumbs[t].astype(np.int16)
+        distance[t] = np.abs(after - before).mean(axis=(1, 2, 3))
+        blend_error[t] = np.abs(2 * middle - before - after).mean(axis=(1, 2, 3)) / 2
+    travelled = np.zeros(count, np.float32)
+    if count > 2 * k:
+        cumulative = np.concatenate([[0.0], np.cumsum(steps, dtype=np.float64)])
+        t = np.arange(k, count - k)
+        travelled[t] = cumulative[t + k + 1] - cumulative[t - k + 1]
+    return GradualMeasures(
+        distance=distance,
+        blend_ratio=blend_error / np.maximum(distance, 1e-3),
+        linearity=distance / np.maximum(travelled, 1e-3),
+    )
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (first, last) of every run of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
+
+
+def _fades(features: ClipFeatures, score: np.ndarray) -> list[Cut]:
+    """Fade-outs into and fade-ins out of black runs (a black run entered abruptly is a cut)."""
+    luma = features.luma
+    cuts: list[Cut] = []
+    for first, last in _runs(luma < DARK_LUMA):
+        if first > 0:
+            ramp = first
+            while ramp > 0 and luma[ramp - 1] >= luma[ramp] - 0.5 and first - ramp < 4 * FADE_RAMP:
+                ramp -= 1
+            fall = luma[ramp] - luma[first]
+            if first - ramp >= FADE_RAMP and fall >= 2 * DARK_LUMA and score[first] < FAST_THRESHOLD:
+                cuts.append(Cut(frame=int(first), kind="fade", start=int(ramp), end=int(first), score=0.9))
+        if last < len(luma) - 1:
+            ramp = last + 1
+            while ramp < len(luma) - 1 and luma[ramp + 1] >= luma[ramp] - 0.5 and ramp - last < 4 * FADE_RAMP:
+                ramp += 1
+            rise = luma[ramp] - luma[last]
+            if ramp - last >= FADE_RAMP and rise >= 2 * DARK_LUMA and score[last + 1] < FAST_THRESHOLD:
+                cuts.append(
+                    Cut(frame=int(last + 1), kind="fade", start=int(last + 1), end=int(ramp), score=0.9)
+                )
+    return cuts
+
+
+def _gradual(
+    features: ClipFeatures,
+    measures: GradualMeasures,
+    min_distance: float,
+    max_blend: float,
+    min_linearity: float,
+) -> list[tuple[int, int]]:
+    """Spans (inclusive) where frames 2K apart differ a lot, steadily, and the middle blends them."""
+    mask = (
+        (measures.distance >= min_distance)
+        & (measures.blend_ratio <= max_blend)
+        & (measures.linearity >= min_linearity)
+        & (features.luma >= DARK_LUMA)
+    )
+    spans = []
+    for first, last in _runs(mask):
+        if last - first + 1 >= 3:
+            spans.append((max(0, int(first) - GRADUAL_HALF // 2), int(last) + GRADUAL_HALF // 2))
+    return spans
+
+
+def enforce_min_shot(cuts: list[Cut], min_shot: int) -> list[Cut]:
+    """Drop the weaker of two boundaries closer than ``min_shot`` frames (fades pair up freely)."""
+    kept: list[Cut] = []
+    for cut in sorted(cuts, key=lambda c: c.frame):
+        if kept and cut.frame - kept[-1].frame < min_shot and not (cut.kind == kept[-1].kind == "fade"):
+            if cut.score > kept[-1].score:
+                kept[-1] = cut
+            continue
+        kept.append(cut)
+    return kept
+
+
+def _overlaps(cut: Cut, spans: list[Cut], slack: int) -> bool:
+    """True when ``cut``'s span comes within ``slack`` frames of any of ``spans``."""
+    return any(cut.start <= other.end + slack and other.start <= cut.end + slack for other in spans)
+
+
+def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnalysis:
+    """Run the classic detector on one clip's features.
+
+    Arguments:
+        min_shot: shortest shot in frames (default: a quarter of a second).
+
+    Returns:
+        ``FastAnalysis`` with the fast decisions, the confident subset and the regions to verify.
+    """
+    thumbs = features.thumbs
+    count = features.frame_count
+    min_shot = min_shot or default_min_shot(features.info.fps)
+    score = hard_cut_score(features)
+    fades = _fades(features, score)
+
+    confident: list[Cut] = []
+    regions: list[tuple[int, int]] = []
+    measures = gradual_measures(thumbs)
+    gradual: list[Cut] = []
+    for first, last in _gradual(features, measures, GRADUAL_DISTANCE, BLEND_RATIO, LINEARITY):
+        first, last = max(0, first), min(count - 1, last)
+        if score[first : last + 1].max() >= FAST_THRESHOLD or _overlaps(Cut(frame=first, end=last), fades, 2):
+            continue
+        kind, frame = classify_transition(thumbs, features.luma, first, last)
+        span = slice(first, last + 1)
+        peak = float(measures.distance[span].max())
+        cut = Cut(frame=frame, kind=kind, start=first, end=last, score=min(1.0, peak / 50.0))
+        gradual.append(cut)
+        if (
+            measures.blend_ratio[span].min() <= CONFIDENT_BLEND_RATIO
+            and measures.linearity[span].max() >= CONFIDENT_LINEARITY
+        ):
+            confident.append(cut)  # a near-perfect mix of two pictures: nothing else looks like that
+    hard: list[Cut] = []
+    for frame in _peaks(score, CANDIDATE_THRESHOLD):
+        value = float(score[frame])
+        if frame < min_shot or frame > count - min_shot:
+            continue  # a shot shorter than the minimum at either end of the clip
+        if _overlaps(Cut(frame=int(frame)), fades, FADE_RAMP) or _overlaps(Cut(frame=int(frame)), gradual, 2):
+            continue  # the steps into and out of a fade's black, or at a gradual transition's ends
+        if is_flash_or_glitch(thumbs, int(frame)):
+            continue  # the picture came back: no cut, whatever a network would say
+        if value >= FAST_THRESHOLD:
+            cut = Cut(frame=int(frame), kind="cut", score=value)
+            hard.append(cut)
+            if value >= CONFIDENT_THRESHOLD:
+                confident.append(cut)
+                continue
+        regions.append((int(frame) - 2, int(frame) + 1))
+
+    for first, last in _gradual(
+        features, measures, CANDIDATE_GRADUAL_DISTANCE, CANDIDATE_BLEND_RATIO, CANDIDATE_LINEARITY
+    ):
+        first, last = max(0, first), min(count - 1, last)
+        if not _overlaps(Cut(frame=first, end=last), fades + confident, 2):
+            regions.append((first, last))
+
+    confident.extend(fades)
+    cuts = enforce_min_shot(hard + gradual + fades, min_shot)
+    return FastAnalysis(
+        score=score,
+        threshold=FAST_THRESHOLD,
+        cuts=cuts,
+        confident=enforce_min_shot(confident, min_shot),
+        regions=_merge_regions(regions),
+    )
+
+
+def _merge_regions(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(regions):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged

