@@ -29,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+            if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+                raise  # a missing dependency inside the feature, not a missing feature
             continue  # that feature is not part of this build
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)

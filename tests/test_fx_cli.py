@@ -45,6 +45,8 @@ def test_train_then_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str])
             "1",
             "--config",
             json.dumps(TINY.to_json()),
+            "--eval-patches",
+            "512",
             "--json",
         ]
     )

@@ -70,3 +70,12 @@ def test_dcgan_baseline_is_pytorch_examples_shape() -> None:
     image = DCGANGenerator(config=config)(torch.randn(2, config.nz, 1, 1))
     assert image.shape == (2, 3, 64, 64)
     assert DCGANDiscriminator(config=config)(image).shape == (2, 1, 1, 1)
+
+
+def test_folded_resize_convolution_equals_nearest_upsampling_then_3x3() -> None:
+    from ai_engine.fx.models import CircularResizeConv
+
+    layer = CircularResizeConv(in_channels=3, out_channels=5, bias=True)
+    x = torch.randn(2, 3, 6, 7)
+    reference = layer.conv(torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest"))
+    assert torch.allclose(layer(x), reference, atol=1e-5)

@@ -134,6 +134,8 @@ def test_distributed_data_parallel_two_cpu_processes(tmp_path: Path) -> None:
         "1",
         "--config",
         json.dumps(TINY.to_json()),
+        "--eval-patches",
+        "512",
         "--json",
     ]
     completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, cwd=tmp_path)

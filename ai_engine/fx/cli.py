@@ -50,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train.add_argument(
         "--config", help="generator/discriminator hyper-parameters as JSON (SpatialGANConfig fields)"
     )
+    train.add_argument(
+        "--eval-patches", type=int, default=32768, help="7×7 patches per pyramid level for the card's SWD"
+    )
     train.add_argument("--json", action="store_true", help="print JSON")
 
     generate = sub.add_parser("generate", help="generate a tileable texture or a seamless loop")
@@ -163,6 +166,7 @@ def _train(args: argparse.Namespace) -> int:
         resume=args.resume,
         batch_size=args.batch_size,
         crop=args.crop,
+        evaluate_patches=args.eval_patches,
         threads=args.threads,
         preset=preset,
         preview_path=Path(args.preview) if args.preview else None,

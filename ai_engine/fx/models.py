@@ -27,7 +27,7 @@ class SpatialGANConfig:
     discriminator_widths: tuple[int, ...] = (32, 64, 128)
     out_channels: int = 3
     wave_hidden: int = 32
-    upsample: str = "transposed"  # "transposed" (PSGAN) or "nearest" (resize-convolution, no checkerboard)
+    upsample: str = "nearest"  # "nearest" (resize-convolution, no checkerboard) or "transposed" (PSGAN)
     discriminator_norm: str = "batch"  # "batch" (PSGAN) or "none"
 
     @property
@@ -72,15 +72,30 @@ class CircularUp(nn.Module):
         return x[:, :, 2:-2, 2:-2]  # (C', 2h, 2w)
 
 
+# Nearest ×2 upsampling followed by a 3×3 convolution reads, for each output pixel, only 2×2 input
+# pixels: it equals a stride-2 4×4 transposed convolution whose taps are sums of the 3×3 taps
+# (per axis k0 = w2, k1 = w1 + w2, k2 = w0 + w1, k3 = w0). Folding the taps that way gives the
+# resize-convolution's look (no checkerboard) at the transposed convolution's cost (4 taps, not 9).
+_FOLD = torch.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+
+
 class CircularResizeConv(nn.Module):
-    """×2 nearest upsampling then a circularly padded 3×3 convolution (Odena et al. 2016: no checkerboard)."""
+    """×2 nearest upsampling + circular 3×3 convolution (Odena et al. 2016), run as a folded
+    transposed convolution on a torus."""
 
     def __init__(self, *, in_channels: int, out_channels: int, bias: bool) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_channels, out_channels, 3, padding=1, padding_mode="circular", bias=bias)
 
+    def folded_weight(self) -> torch.Tensor:
+        fold = _FOLD.to(self.conv.weight)
+        # (Cout, Cin, 3, 3) → (Cin, Cout, 4, 4), the layout of conv_transpose2d
+        return torch.einsum("ka,oiab,lb->iokl", fold, self.conv.weight, fold)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv(nn.functional.interpolate(x, scale_factor=2, mode="nearest"))  # (C', 2h, 2w)
+        x = nn.functional.pad(x, (1, 1, 1, 1), mode="circular")  # (C, h+2, w+2)
+        x = nn.functional.conv_transpose2d(x, self.folded_weight(), self.conv.bias, stride=2, padding=1)
+        return x[:, :, 2:-2, 2:-2]  # (C', 2h, 2w)
 
 
 def make_up(kind: str, *, in_channels: int, out_channels: int, bias: bool) -> nn.Module:

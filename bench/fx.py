@@ -1,0 +1,174 @@
+"""Benchmark of the effects GAN against the seed's DCGAN, side by side in one run.
+
+    nice -n 10 python bench/fx.py --minutes 5 --threads 1
+
+For every preset: Clapper's shipped model against a DCGAN (pytorch/examples) trained for the same
+wall time on the same procedural images; for real photos (../shared/data/textures: embark smoke,
+skimage gravel): both trained here for ``--minutes`` each. Figures: SWD on 7×7 Laplacian-pyramid
+patches (64 crops of 64², 32,768 patches per level, 4×512 directions, ×1e3) for ours, the baseline
+and the real-vs-real floor; seam ratio; loop ratio; 1024² generation time; training images/s.
+Writes bench/out/fx_results.json and the contact sheet bench/out/fx_contact_sheet.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ai_engine.fx.dcgan import DCGANConfig  # noqa: E402
+from ai_engine.fx.evaluate import evaluate  # noqa: E402
+from ai_engine.fx.generate import generate_loop, generate_texture  # noqa: E402
+from ai_engine.fx.imageset import load_image_set  # noqa: E402
+from ai_engine.fx.maps import luminance, normal_map, roughness_map  # noqa: E402
+from ai_engine.fx.metrics import loop_ratio, seam_ratio  # noqa: E402
+from ai_engine.fx.modelfile import DCGAN, FxModel  # noqa: E402
+from ai_engine.fx.presets import PRESETS, list_presets, resolve_model  # noqa: E402
+from ai_engine.fx.procedural import make_images  # noqa: E402
+from ai_engine.fx.train import train  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data" / "textures"
+PHOTOS = {
+    "photo-smoke": DATA / "embark" / "smoke_smoke_dark.png",
+    "photo-gravel": DATA / "skimage" / "gravel.png",
+}
+OUT = REPO / "bench" / "out"
+
+
+def train_baseline(images: object, seconds: float, threads: int) -> FxModel:
+    result = train(
+        images, architecture=DCGAN, config=DCGANConfig(), minutes=seconds / 60, batch_size=64, threads=threads
+    )
+    return FxModel(result.generator, result.card)
+
+
+def train_ours(images: object, seconds: float, threads: int) -> FxModel:
+    result = train(images, minutes=seconds / 60, batch_size=8, crop=128, threads=threads)
+    return FxModel(result.generator, result.card)
+
+
+def timed_generation(model: FxModel, size: int = 1024, repeats: int = 3) -> tuple[float, float]:
+    """Median seconds of one size² tileable texture, and of it plus normal + roughness maps."""
+    plain, with_maps = [], []
+    generate_texture(model, size=256)  # warm-up
+    for seed in range(repeats):
+        started = time.perf_counter()
+        image = generate_texture(model, size=size, seed=seed)
+        plain.append(time.perf_counter() - started)
+        height = luminance(image)
+        normal_map(height), roughness_map(height)
+        with_maps.append(time.perf_counter() - started)
+    return statistics.median(plain), statistics.median(with_maps)
+
+
+def compare(
+    name: str, ours: FxModel, baseline: FxModel, image_set: object, *, loops: bool
+) -> dict[str, object]:
+    ours_eval = evaluate(ours, image_set)  # type: ignore[arg-type]
+    base_eval = evaluate(baseline, image_set)  # type: ignore[arg-type]
+    row: dict[str, object] = {
+        "set": name,
+        "swd_ours": ours_eval["swd"],
+        "swd_baseline": base_eval["swd"],
+        "swd_floor": ours_eval["swd_floor"],
+        "swd_ours_levels": ours_eval["swd_levels"],
+        "swd_baseline_levels": base_eval["swd_levels"],
+        "ours_over_floor": round(float(ours_eval["swd"]) / float(ours_eval["swd_floor"]), 2),
+        "seam_ours_1024": round(seam_ratio(generate_texture(ours, size=1024, seed=1)), 3),
+        "seam_baseline_64": base_eval["seam_ratio"],
+        "training_seconds": ours.card.get("training_seconds"),
+        "train_images_per_s_ours": ours.card.get("images_per_second"),
+        "train_images_per_s_baseline": baseline.card.get("images_per_second"),
+    }
+    if loops:
+        frames = list(
+            generate_loop(ours, size=256, frames=24, seed=2, drift=PRESETS.get(name, PRESETS["grunge"]).drift)
+        )
+        row["loop_ratio"] = round(loop_ratio(frames), 3)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def contact_sheet(models: dict[str, FxModel], path: Path) -> None:
+    """Each preset as a 256² texture tiled 2×2 (a seam would show as a cross), then 8 frames of a loop."""
+    import cv2
+
+    tiles = []
+    for name, model in models.items():
+        tile = np.tile(generate_texture(model, size=256, seed=3), (2, 2, 1))
+        cv2.putText(tile, name, (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (1, 1, 1), 2, cv2.LINE_AA)
+        tiles.append(tile)
+    rows = [
+        np.concatenate(tiles[i : i + 3] + [np.zeros_like(tiles[0])] * (3 - len(tiles[i : i + 3])), axis=1)
+        for i in range(0, len(tiles), 3)
+    ]
+    first = next(iter(models))
+    drift = PRESETS.get(first, PRESETS["grunge"]).drift
+    frames = list(generate_loop(models[first], size=192, frames=16, seed=5, drift=drift))
+    strip = np.concatenate([frames[i] for i in range(0, 16, 2)], axis=1)
+    strip = cv2.resize(strip, (rows[0].shape[1], int(rows[0].shape[1] / strip.shape[1] * strip.shape[0])))
+    sheet = np.concatenate([*rows, strip], axis=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), (np.clip(sheet, 0, 1)[..., ::-1] * 255).astype(np.uint8))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--minutes", type=float, default=5.0, help="training time of each model on the photos"
+    )
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--skip-photos", action="store_true")
+    parser.add_argument("--skip-presets", action="store_true")
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    results: dict[str, object] = {"threads": args.threads, "rows": []}
+    presets = {p["name"]: resolve_model(p["name"]) for p in list_presets()}
+    if presets:
+        speed_model = presets.get("fire") or next(iter(presets.values()))
+        plain, with_maps = timed_generation(speed_model)
+        results["generate_1024_seconds"] = round(plain, 3)
+        results["generate_1024_with_maps_seconds"] = round(with_maps, 3)
+        print(f"1024² tileable: {plain:.3f} s ({with_maps:.3f} s with normal + roughness)", flush=True)
+        contact_sheet(presets, OUT / "fx_contact_sheet.png")
+    rows: list[dict[str, object]] = results["rows"]  # type: ignore[assignment]
+    if not args.skip_presets:
+        for name, model in presets.items():
+            card_preset = model.card.get("preset", {})
+            seed = int(model.card.get("seed", 0))
+            images = load_image_set(make_images(name, seed=seed), min_side=128)
+            assert images.digest == model.card["training_images"]["sha256"], (
+                "preset data changed since training"
+            )
+            seconds = float(model.card["training_seconds"])
+            baseline = train_baseline(images, seconds, args.threads)
+            rows.append(
+                compare(name, model, baseline, images, loops=True) | {"material": card_preset.get("material")}
+            )
+    if not args.skip_photos:
+        for name, path in PHOTOS.items():
+            if not path.is_file():
+                print(f"skip {name}: {path} is absent", flush=True)
+                continue
+            images = load_image_set(path, min_side=128)
+            ours = train_ours(images, args.minutes * 60, args.threads)
+            baseline = train_baseline(images, args.minutes * 60, args.threads)
+            rows.append(compare(name, ours, baseline, images, loops=True))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "fx_results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
