@@ -62,6 +62,8 @@ def _open_capture(path: str):  # type: ignore[no-untyped-def]
     if not cap.isOpened():
         cap.release()
         return None
+    # Upright frames, as a player shows them (phones store portrait video rotated + a flag).
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
     return cap
 
 
@@ -84,6 +86,11 @@ def _not_a_video(path: str, container: ContainerInfo) -> VideoOpenError:
         return VideoOpenError(
             f"{path} is an audio-only file (no picture). Add it as a sound strip instead "
             "(Sequencer › Add › Sound), or pick a video file."
+        )
+    if container.format == "mp4" and not container.tracks:
+        return VideoOpenError(
+            f"{path} is truncated: its index (the 'moov' box) is missing, so no player can read it. "
+            "The copy or export did not finish; copy or export it again."
         )
     return VideoOpenError(
         f"{path} is not a video Clapper can decode (unknown format, or the file is damaged). "
@@ -114,17 +121,17 @@ def probe(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> 
         raise _not_a_video(path, container)
     try:
         rotation = int(round(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360
-        stored_w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-        stored_h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         nominal_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         codec = _fourcc(cap)
         track = container.video
         timestamps_ms: list[float] = []
+        # One decoded frame proves the stream decodes and gives the displayed (upright) size.
+        ok, first = cap.read()
+        if not ok or first is None:
+            raise _not_a_video(path, container)
+        height, width = first.shape[:2]
         if track is not None and track.sample_count:
             frame_count = int(track.sample_count)
-            # One decoded frame proves the stream decodes at all.
-            if not cap.grab():
-                raise _not_a_video(path, container)
             variable = bool(track.variable_rate)
             duration = None
             if track.timescale and track.sample_deltas:
@@ -132,14 +139,13 @@ def probe(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> 
                 duration = ticks / track.timescale
         else:
             # No sample table (Matroska, AVI, ...): count by demuxing, which is exact and cheap.
-            frame_count = 0
+            timestamps_ms.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+            frame_count = 1
             while cap.grab():
                 timestamps_ms.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
                 frame_count += 1
                 if frame_count % 500 == 0:
                     check_stop(should_stop)
-            if frame_count == 0:
-                raise _not_a_video(path, container)
             deltas = np.diff(np.asarray(timestamps_ms)) if len(timestamps_ms) > 2 else np.zeros(0)
             variable = bool(deltas.size and (deltas.max() - deltas.min()) > 1.5)
             duration = None
@@ -153,10 +159,6 @@ def probe(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> 
     fps = frame_count / duration if duration > 0 else nominal_fps
     if not variable and nominal_fps > 0:
         fps = nominal_fps  # keep 29.97 as 29.97 rather than a rounding of it
-    if rotation in (90, 270):
-        width, height = stored_h, stored_w
-    else:
-        width, height = stored_w, stored_h
     return VideoInfo(
         path=os.path.abspath(path),
         frame_count=frame_count,
@@ -211,14 +213,17 @@ def _decode(
         out_size = size
         while stop is None or index < stop:
             wanted = index >= start and (index - start) % step == 0
-            ok = cap.read()[0:2] if wanted else (cap.grab(), None)
-            if not ok[0]:
+            if not wanted:
+                if not cap.grab():  # demux only: skipped frames cost no pixel conversion
+                    break
+                index += 1
+                continue
+            ok, frame = cap.read()
+            if not ok or frame is None:
                 break
-            if wanted:
-                frame = ok[1]
-                if out_size is None and max_side:
-                    out_size = fit_size(frame.shape[1], frame.shape[0], max_side)
-                yield index, _convert(frame, color, out_size)
+            if out_size is None and max_side:
+                out_size = fit_size(frame.shape[1], frame.shape[0], max_side)
+            yield index, _convert(frame, color, out_size)
             index += 1
     finally:
         cap.release()
@@ -332,3 +337,26 @@ def _prefetch(source: Iterator[tuple[int, np.ndarray]], depth: int) -> Iterator[
 def frame_at_time(info: VideoInfo, seconds: float) -> int:
     """The decode-order index of the frame shown at ``seconds`` for constant-rate video."""
     return max(0, min(info.frame_count - 1, int(math.floor(seconds * info.fps + 1e-6))))
+
+
+def frame_times(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> np.ndarray:
+    """Presentation time in seconds of every frame, in decode order (demuxes, does not decode).
+
+    This is what maps a decode-order frame index onto a timeline by time, which matters for VFR
+    clips (Blender plays them at their nominal rate, so its frame N is not our frame N).
+    """
+    import cv2
+
+    path = _check_path(path)
+    cap = _open_capture(path)
+    if cap is None:
+        raise _not_a_video(path, read_container(path))
+    times: list[float] = []
+    try:
+        while cap.grab():
+            times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0)
+            if len(times) % 500 == 0:
+                check_stop(should_stop)
+    finally:
+        cap.release()
+    return np.asarray(times, dtype=np.float64)

@@ -158,6 +158,9 @@ def main() -> int:
         warn=warn,
     )
     try:
+        from .settings import apply_threads
+
+        apply_threads()
         result = run_job(str(start_message.get("job", "")), dict(start_message.get("request") or {}), ctx)
     except Cancelled as exc:
         channel.send("cancelled", message=str(exc))

@@ -1,0 +1,1 @@
+"""Writers of engine results into Blender data (strips, actions, shape keys, images)."""

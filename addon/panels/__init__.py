@@ -1,0 +1,1 @@
+"""Panels, one module per editor."""

@@ -1,0 +1,74 @@
+"""Jobs shared by every feature: probing footage and checking the engine itself."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import signal
+import sys
+import time
+from typing import Any
+
+from .errors import Cancelled
+from .video import probe as probe_video
+from .worker import JobContext
+
+
+def probe(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """``{"video": path}`` → ``{"info": VideoInfo dict}``."""
+    ctx.progress(0.0, "reading the file")
+    info = probe_video(request["video"], should_stop=ctx.should_stop)
+    if info.variable_frame_rate:
+        ctx.warn(
+            f"{os.path.basename(info.path)} has a variable frame rate (average {info.fps:.3f} fps, nominal "
+            f"{info.nominal_fps:.3f}): Blender plays it at the nominal rate, so picture and sound may drift. "
+            "Convert it to a constant rate for frame-exact editing."
+        )
+    return {"info": info.to_dict()}
+
+
+def diagnostics(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    """Report the engine's interpreter and libraries; with ``steps``, count with progress.
+
+    ``{"steps": N, "step_seconds": s}`` makes a job that takes N steps (for checking progress and
+    cancel); ``{"crash": "abort"|"segv"|"exit"}`` ends the process abruptly, the way a native library
+    crash would (for checking that Blender survives it).
+    """
+    crash = request.get("crash")
+    steps = int(request.get("steps", 0))
+    step_seconds = float(request.get("step_seconds", 0.01))
+    for step in range(steps):
+        if ctx.should_stop():
+            raise Cancelled()
+        ctx.progress(step / max(steps, 1), f"step {step + 1} of {steps}")
+        if crash and step == steps // 2:
+            _crash(str(crash))
+        time.sleep(step_seconds)  # a stand-in for work of known duration
+    if crash and not steps:
+        _crash(str(crash))
+    libraries: dict[str, str] = {}
+    for name in request.get("libraries", ["numpy", "cv2", "torch", "mediapipe", "opentimelineio"]):
+        try:
+            module = importlib.import_module(name)
+            libraries[name] = str(getattr(module, "__version__", "present"))
+        except Exception as exc:  # report, do not fail: this is a health check
+            libraries[name] = f"missing ({type(exc).__name__}: {exc})"
+    return {
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "platform": platform.platform(),
+        "pid": os.getpid(),
+        "libraries": libraries,
+        "steps": steps,
+    }
+
+
+def _crash(kind: str) -> None:
+    sys.stdout.flush()
+    if kind == "abort":
+        os.abort()
+    elif kind == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    else:
+        os._exit(3)

@@ -1,0 +1,44 @@
+"""Run-time settings the add-on's preferences (or a TD's environment) pass to the engine.
+
+``CLAPPER_DEVICE``: ``auto`` (CUDA when present, else CPU), ``cpu`` or ``cuda``.
+``CLAPPER_THREADS``: worker threads for torch/OpenCV; 0 or unset = all cores.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def threads() -> int:
+    try:
+        value = int(os.environ.get("CLAPPER_THREADS", "0"))
+    except ValueError:
+        value = 0
+    return value if value > 0 else (os.cpu_count() or 1)
+
+
+def device() -> str:
+    """The torch device name to use; never asserts CUDA at import time."""
+    wanted = os.environ.get("CLAPPER_DEVICE", "auto").lower()
+    if wanted == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def apply_threads() -> None:
+    """Set the thread pools of the native libraries the engine uses."""
+    n = threads()
+    try:
+        import cv2
+
+        cv2.setNumThreads(n)
+    except ImportError:
+        pass
+    if "torch" in __import__("sys").modules:
+        import torch
+
+        torch.set_num_threads(n)

@@ -1,0 +1,61 @@
+"""Shared fixtures.
+
+* ``data_dir``: the real test media in ``../shared/data`` (or ``$CLAPPER_DATA``); tests that need it
+  skip with the reason when it is absent.
+* ``blender``: the real ``bpy`` module with the add-on registered, reset to an empty factory scene
+  before each test (add-on tests import bpy only through this fixture, so engine tests never load it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _data_root() -> Path:
+    env = os.environ.get("CLAPPER_DATA")
+    return Path(env) if env else ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    root = _data_root()
+    if not root.is_dir():
+        pytest.skip(f"real test media not found at {root} (set CLAPPER_DATA to the shared/data folder)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def cuts_ground_truth(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / "cuts" / "ground_truth_cuts.json"
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    return {k: v for k, v in json.loads(path.read_text()).items() if not k.startswith("_")}
+
+
+_registered = False
+
+
+@pytest.fixture
+def blender() -> Iterator[Any]:
+    """The bpy module, factory-reset, with the add-on registered once per session."""
+    global _registered
+    import bpy
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    if not _registered:
+        import addon
+
+        addon.register()
+        _registered = True
+    yield bpy

