@@ -14,7 +14,10 @@ _MODULES: tuple[str, ...] = (
     "properties",
     "operators.engine",
     "operators.footage",
+    "operators.fx",
     "panels.sequencer",
+    "panels.image",
+    "panels.shader",
     "cli",
 )
 

@@ -35,11 +35,15 @@ class ClapperFootageProps(bpy.types.PropertyGroup):
     last_report: bpy.props.StringProperty(name="Last Probe", default="")  # type: ignore[valid-type]
 
 
+from .properties_fx import ClapperFxProps  # noqa: E402  (needs PATH_OPTIONS above)
+
+
 class ClapperSceneProps(bpy.types.PropertyGroup):
     footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
+    fx: bpy.props.PointerProperty(type=ClapperFxProps)  # type: ignore[valid-type]
 
 
-classes = (ClapperJobStatus, ClapperFootageProps, ClapperSceneProps)
+classes = (ClapperJobStatus, ClapperFootageProps, ClapperFxProps, ClapperSceneProps)
 
 
 def register() -> None:

@@ -45,13 +45,19 @@ OUT = REPO / "bench" / "out"
 
 def train_baseline(images: object, seconds: float, threads: int) -> FxModel:
     result = train(
-        images, architecture=DCGAN, config=DCGANConfig(), minutes=seconds / 60, batch_size=64, threads=threads
+        images,
+        architecture=DCGAN,
+        config=DCGANConfig(),
+        minutes=seconds / 60,
+        batch_size=64,
+        learning_rate=2e-4,  # pytorch/examples dcgan settings
+        threads=threads,
     )
     return FxModel(result.generator, result.card)
 
 
 def train_ours(images: object, seconds: float, threads: int) -> FxModel:
-    result = train(images, minutes=seconds / 60, batch_size=8, crop=128, threads=threads)
+    result = train(images, minutes=seconds / 60, threads=threads)  # Clapper defaults
     return FxModel(result.generator, result.card)
 
 

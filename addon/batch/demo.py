@@ -39,8 +39,16 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
     }
 
 
+def step_fx(out: Path, video: str) -> dict[str, Any]:
+    """Generate a fire loop, put it on a plane in front of a camera and render one frame."""
+    from .fx_demo import fire_loop_scene
+
+    return fire_loop_scene(out)
+
+
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
+    ("fx", step_fx),
 ]
 
 

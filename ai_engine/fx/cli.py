@@ -41,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--resume", help="checkpoint (.ckpt) to continue from")
-    train.add_argument("--batch-size", type=int, default=8)
-    train.add_argument("--crop", type=int, default=128, help="training crop in px (multiple of 16)")
+    train.add_argument("--batch-size", type=int, default=16)
+    train.add_argument("--crop", type=int, default=64, help="training crop in px (multiple of 16)")
     train.add_argument(
         "--threads", type=int, default=None, help="torch CPU threads (1 is best on a busy machine)"
     )

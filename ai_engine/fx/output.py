@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EngineError
+from .catalog import PresetInfo
 from .maps import alpha_map, hdr_emission, luminance, normal_map, roughness_map
-from .presets import PresetInfo
 
 
 def _write(path: Path, rgb_or_grey: np.ndarray, alpha: np.ndarray | None = None) -> str:
