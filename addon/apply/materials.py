@@ -55,8 +55,8 @@ def build_material(
         frame_start: the timeline frame where a flipbook's first frame plays.
     """
     material = bpy.data.materials.new(name)
-    if hasattr(material, "use_nodes") and not material.use_nodes:
-        material.use_nodes = True  # always on in 5.0, needed before
+    if bpy.app.version < (5, 0, 0):
+        material.use_nodes = True  # always on from 5.0 (and deprecated there)
     tree = material.node_tree
     nodes, links = tree.nodes, tree.links
     nodes.clear()
