@@ -109,7 +109,7 @@ def _noise(model: FxModel, cells: int, torch_rng: torch.Generator) -> NoiseSampl
 
 @torch.inference_mode()
 def _render(model: FxModel, noise: NoiseSample, size: int, *, tileable: bool) -> np.ndarray:
-    image = model.generator.generate(noise, tileable=tileable)[0]  # (3, cells·scale, cells·scale)
+    image = model.generator.generate(noise, tileable=tileable)[0]  # type: ignore[operator]  # (3, h·s, w·s)
     array = ((image.permute(1, 2, 0).float().cpu().numpy() + 1.0) * 0.5).astype(np.float32)
     return np.clip(fourier_resize(array, size), 0.0, 1.0)
 

@@ -33,7 +33,7 @@ def laplacian_pyramid(image: np.ndarray, *, min_side: int = 16) -> list[np.ndarr
     levels, current = [], image.astype(np.float32)
     while current.shape[0] > min_side:
         smaller = _pyr_down(current)
-        levels.append(current - _pyr_up(smaller, current.shape[:2]))
+        levels.append(current - _pyr_up(smaller, (current.shape[0], current.shape[1])))
         current = smaller
     levels.append(current)
     return levels

@@ -51,7 +51,7 @@ class SpatialGANConfig:
         values = {k: v for k, v in data.items() if k in known}
         for key in ("generator_widths", "discriminator_widths"):
             if key in values:
-                values[key] = tuple(int(v) for v in values[key])  # type: ignore[union-attr]
+                values[key] = tuple(int(v) for v in values[key])  # type: ignore[union-attr, attr-defined]
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -98,7 +98,7 @@ def _fake_batch(
             device=device,
         )
         module = generator.module if isinstance(generator, nn.parallel.DistributedDataParallel) else generator
-        return generator(module.assemble(noise, tileable=False))
+        return generator(module.assemble(noise, tileable=False))  # type: ignore[operator]
     z = torch.randn(batch, config.nz, 1, 1, generator=noise_rng).to(device)
     return generator(z)
 
@@ -360,7 +360,7 @@ def _preview(
             generator=rng,
             device=device,
         )
-        return _to_uint8(ema.generate(noise))[0]
+        return _to_uint8(ema.generate(noise))[0]  # type: ignore[operator]
     z = torch.randn(16, config.nz, 1, 1, generator=rng).to(device)
     tiles = _to_uint8(ema(z))
     return np.concatenate(
