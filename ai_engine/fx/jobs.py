@@ -5,6 +5,7 @@ Requests and results are JSON-able (paths as strings); images go to files.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ def train(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     if not images or not out:
         raise EngineError("Training needs a folder of images and an output model path.")
     preview = Path(request.get("preview_path") or Path(ctx.workdir) / "preview.png")
+    threads = int(os.environ.get("CLAPPER_THREADS", "0") or 0)  # the add-on's preferences
     return train_and_save(
         images,
         Path(out),
@@ -113,6 +115,8 @@ def train(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         resume=request.get("resume"),
         preview_path=preview,
         preview_every=float(request.get("preview_every", 15.0)),
+        threads=threads or None,
+        device=os.environ.get("CLAPPER_DEVICE", "auto"),
         progress=ctx.progress,
         should_stop=ctx.should_stop,
     )
