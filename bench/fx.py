@@ -151,8 +151,10 @@ def main() -> int:
     if not args.skip_presets:
         for name, model in presets.items():
             card_preset = model.card.get("preset", {})
-            seed = int(model.card.get("seed", 0))
-            images = load_image_set(make_images(name, seed=seed), min_side=128)
+            data = model.card["preset"]["training_data"]
+            images = load_image_set(
+                make_images(name, count=data["count"], size=data["size"], seed=data["seed"]), min_side=64
+            )
             assert images.digest == model.card["training_images"]["sha256"], (
                 "preset data changed since training"
             )
@@ -166,7 +168,7 @@ def main() -> int:
             if not path.is_file():
                 print(f"skip {name}: {path} is absent", flush=True)
                 continue
-            images = load_image_set(path, min_side=128)
+            images = load_image_set(path, min_side=64)
             ours = train_ours(images, args.minutes * 60, args.threads)
             baseline = train_baseline(images, args.minutes * 60, args.threads)
             rows.append(compare(name, ours, baseline, images, loops=True))

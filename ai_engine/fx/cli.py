@@ -147,12 +147,10 @@ def _train(args: argparse.Namespace) -> int:
             raise EngineError(
                 f"No procedural texture {args.procedural!r}; choose one of {', '.join(GENERATORS)}."
             )
-        images: Any = make_images(args.procedural, seed=args.seed)
-        preset = {
-            "name": args.procedural,
-            **asdict(PRESETS[args.procedural]),
-            "training_data": f"ai_engine.fx.procedural.make_images({args.procedural!r}, count=3, size=512, seed={args.seed})",
-        }
+        # 256 px images: the 64 px training crops then see a quarter of the picture (whole flames)
+        data = {"procedural": args.procedural, "count": 6, "size": 256, "seed": args.seed}
+        images: Any = make_images(args.procedural, count=6, size=256, seed=args.seed)
+        preset = {"name": args.procedural, **asdict(PRESETS[args.procedural]), "training_data": data}
     elif args.images:
         images = args.images
     else:
