@@ -74,7 +74,7 @@ def build_material(
             emission_source = _image_node(nodes, images.maps["emission"], (-500, -200))
             emission.inputs["Strength"].default_value = 1.0
         else:
-            emission.inputs["Strength"].default_value = max(1.0, emission_peak / 2)
+            emission.inputs["Strength"].default_value = max(1.0, emission_peak / 4)
         links.new(emission_source.outputs["Color"], emission.inputs["Color"])
         transparent = nodes.new("ShaderNodeBsdfTransparent")
         transparent.location = (100, 150)

@@ -40,7 +40,12 @@ def fire_loop_scene(out: Path) -> dict[str, Any]:
     scene.camera = camera
     world = bpy.data.worlds.new("Black")
     world.color = (0.0, 0.0, 0.0)
+    if world.node_tree is not None:  # 5.0 worlds come with a grey Background node
+        for node in world.node_tree.nodes:
+            if node.bl_idname == "ShaderNodeBackground":
+                node.inputs["Color"].default_value = (0.0, 0.0, 0.0, 1.0)
     scene.world = world
+    scene.view_settings.view_transform = "Standard"  # show the texture's own colours
     scene.frame_start, scene.frame_end = 1, len(result["frames"])
     scene.render.engine = render_engine()
     scene.cycles.device = "CPU"
