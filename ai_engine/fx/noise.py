@@ -54,17 +54,14 @@ def draw_noise(
 
 
 def loop_noise(a: NoiseSample, b: NoiseSample, angle: float, *, turns: int = 1) -> NoiseSample:
-    """A point on the closed path ``a·cos θ + b·sin θ`` (each cell stays standard normal).
+    """A point on the closed path ``a·cos θ + b·sin θ`` of the local noise (each cell stays standard normal).
 
-    The phase of the periodic part advances by ``turns`` whole periods around the loop, so at
-    θ = 2π the noise — and the frame — is exactly the one at θ = 0.
+    The global part stays ``a``'s — the same fire flickers instead of turning into another one
+    (and the overall brightness does not pulse) — and the phase of the periodic part advances by
+    ``turns`` whole periods, so at θ = 2π the noise, and the frame, is exactly the one at θ = 0.
     """
     c, s = math.cos(angle), math.sin(angle)
-    return NoiseSample(
-        local=a.local * c + b.local * s,
-        global_=a.global_ * c + b.global_ * s,
-        phase=a.phase + turns * angle,
-    )
+    return NoiseSample(local=a.local * c + b.local * s, global_=a.global_, phase=a.phase + turns * angle)
 
 
 def periodic_planes(
