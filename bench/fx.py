@@ -109,7 +109,10 @@ def compare(
         "swd_baseline_levels": base_eval["swd_levels"],
         "ours_over_floor": round(float(ours_eval["swd"]) / float(ours_eval["swd_floor"]), 2),
         "baseline_over_floor": round(float(base_eval["swd"]) / float(ours_eval["swd_floor"]), 2),
-        "seam_ours_1024": round(seam_ratio(generate_texture(ours, size=1024, seed=1)), 3),
+        # one texture's seam ratio fluctuates with where bright features fall: the mean of four
+        "seam_ours_1024": round(
+            float(np.mean([seam_ratio(generate_texture(ours, size=1024, seed=seed)) for seed in range(4)])), 3
+        ),
         "seam_baseline_64": base_eval["seam_ratio"],
         "training_seconds": ours.card.get("training_seconds"),
         "train_images_per_s_ours": ours.card.get("images_per_second"),
