@@ -17,9 +17,12 @@ _MODULES: tuple[str, ...] = (
     "operators.retarget",
     "operators.mocap",
     "operators.cuts",
+    "operators.fx",
     "panels.sequencer",
     "panels.sequencer_cuts",
     "panels.view3d",
+    "panels.image",
+    "panels.shader",
     "cli",
 )
 

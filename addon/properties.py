@@ -39,6 +39,7 @@ from .properties_capture import ClapperCaptureProps  # noqa: E402
 from .properties_capture import classes as capture_classes  # noqa: E402
 from .properties_cuts import ClapperCutsProps  # noqa: E402
 from .properties_cuts import classes as cuts_classes  # noqa: E402
+from .properties_fx import ClapperFxProps  # noqa: E402  (needs PATH_OPTIONS above)
 from .properties_retarget import ClapperRetargetProps  # noqa: E402
 from .properties_retarget import classes as retarget_classes  # noqa: E402
 
@@ -48,6 +49,7 @@ class ClapperSceneProps(bpy.types.PropertyGroup):
     retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)  # type: ignore[valid-type]
     capture: bpy.props.PointerProperty(type=ClapperCaptureProps)  # type: ignore[valid-type]
     cuts: bpy.props.PointerProperty(type=ClapperCutsProps)  # type: ignore[valid-type]
+    fx: bpy.props.PointerProperty(type=ClapperFxProps)  # type: ignore[valid-type]
 
 
 classes = (
@@ -56,6 +58,7 @@ classes = (
     *retarget_classes,
     *capture_classes,
     *cuts_classes,
+    ClapperFxProps,
     ClapperSceneProps,
 )
 

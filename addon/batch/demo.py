@@ -39,15 +39,23 @@ def step_footage(out: Path, video: str) -> dict[str, Any]:
     }
 
 
+def step_fx(out: Path, video: str) -> dict[str, Any]:
+    """Generate a fire loop, put it on a plane in front of a camera and render one frame."""
+    from .fx_demo import fire_loop_scene
+
+    return fire_loop_scene(out)
+
+
 from .capture import demo_step as step_capture  # noqa: E402
 from .cuts import demo_step as cuts_demo_step  # noqa: E402
 from .retarget import demo_step as step_retarget  # noqa: E402
 
 STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
     ("footage", step_footage),
-    ("retarget", step_retarget),
     ("cuts", cuts_demo_step),
+    ("retarget", step_retarget),
     ("capture", step_capture),
+    ("fx", step_fx),
 ]
 
 

@@ -1,0 +1,106 @@
+"""One training run as the CLI and the worker job do it: train, evaluate, save model + card + thumbnail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..progress import ProgressFn, StopFn, never_stop, no_progress, sub_progress
+from .evaluate import evaluate
+from .imageset import load_image_set
+from .modelfile import FxModel, save_model
+from .models import SpatialGANConfig
+from .train import train
+
+
+def write_png(path: Path, image: np.ndarray) -> None:
+    """Write an RGB uint8 or float [0, 1] image as PNG, atomically (a reader never sees half a file)."""
+    import cv2
+
+    pixels = image if image.dtype == np.uint8 else np.clip(np.round(image * 255), 0, 255).astype(np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(pixels[..., ::-1]))
+    if ok:
+        temporary = path.with_name(path.name + ".partial")
+        temporary.write_bytes(encoded.tobytes())
+        temporary.replace(path)
+
+
+def checkpoint_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".ckpt")
+
+
+def train_and_save(
+    images: Any,
+    out: Path,
+    *,
+    minutes: float,
+    seed: int = 0,
+    resume: str | Path | None = None,
+    preview_path: Path | None = None,
+    preview_every: float = 15.0,
+    max_steps: int | None = None,
+    batch_size: int = 16,
+    crop: int = 64,
+    threads: int | None = None,
+    preset: dict[str, Any] | None = None,
+    config: SpatialGANConfig | None = None,
+    device: str = "auto",
+    evaluate_patches: int = 32768,
+    progress: ProgressFn = no_progress,
+    should_stop: StopFn = never_stop,
+) -> dict[str, Any]:
+    """Train on ``images`` and save ``out`` (+ ``.json`` card, ``.png`` thumbnail, ``.ckpt`` checkpoint).
+
+    Returns:
+        ``{"model", "card", "checkpoint", "preview"}`` (empty dict on ranks other than 0 under torchrun).
+
+    Raises:
+        BadImageSet, BadModelFile (resume), Cancelled (the checkpoint stays resumable).
+    """
+    from .train import current_rank
+
+    image_set = load_image_set(images, min_side=crop)
+
+    def on_preview(image: np.ndarray, step: int) -> None:
+        if preview_path is not None:
+            write_png(preview_path, image)
+
+    result = train(
+        image_set,
+        minutes=minutes,
+        max_steps=max_steps,
+        batch_size=batch_size,
+        crop=crop,
+        seed=seed,
+        config=config,
+        device=device,
+        threads=threads,
+        progress=sub_progress(progress, 0.0, 0.95),
+        should_stop=should_stop,
+        preview_every=preview_every,
+        on_preview=on_preview,
+        checkpoint=checkpoint_path(out),
+        resume=resume,
+    )
+    if current_rank() != 0:
+        return {}
+    progress(0.96, "measuring the model (SWD, seams)")
+    model = FxModel(generator=result.generator, card=result.card)
+    card = dict(result.card)
+    if preset:
+        card["preset"] = preset
+    card["metrics"] = evaluate(model, image_set, patches_per_level=evaluate_patches, seed=seed)
+    save_model(out, result.generator, card)
+    from .generate import generate_texture
+
+    write_png(out.with_suffix(".png"), generate_texture(FxModel(result.generator, card), size=128, seed=seed))
+    progress(1.0, "saved")
+    return {
+        "model": str(out),
+        "card": card,
+        "checkpoint": str(checkpoint_path(out)),
+        "preview": str(preview_path) if preview_path else None,
+    }
