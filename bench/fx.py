@@ -36,6 +36,7 @@ from ai_engine.fx.presets import PRESETS, list_presets, resolve_model  # noqa: E
 from ai_engine.fx.procedural import make_images  # noqa: E402
 from ai_engine.fx.train import train  # noqa: E402
 
+
 def _data_root() -> Path:
     """``$CLAPPER_DATA``, else the first ``shared/data`` beside the repository or an ancestor of it."""
     if os.environ.get("CLAPPER_DATA"):
