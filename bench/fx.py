@@ -36,7 +36,18 @@ from ai_engine.fx.presets import PRESETS, list_presets, resolve_model  # noqa: E
 from ai_engine.fx.procedural import make_images  # noqa: E402
 from ai_engine.fx.train import train  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data" / "textures"
+
+def _data_root() -> Path:
+    """``$CLAPPER_DATA``, else the first ``shared/data`` beside the repository or an ancestor of it."""
+    if os.environ.get("CLAPPER_DATA"):
+        return Path(os.environ["CLAPPER_DATA"])
+    for folder in REPO.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return REPO.parent / "shared" / "data"
+
+
+DATA = _data_root() / "textures"
 PHOTOS = {
     "photo-smoke": DATA / "embark" / "smoke_smoke_dark.png",
     "photo-gravel": DATA / "skimage" / "gravel.png",
