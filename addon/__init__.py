@@ -1,6 +1,8 @@
 """Clapper: motion capture, GAN effects textures and shot cuts for Blender.
 
-register()/unregister() only; each module registers its own classes, in this order.
+register()/unregister() only. Each module is registered in the order below: through its own
+``register()``/``unregister()`` when it has them (properties, cli, panels with previews), else its
+``classes`` tuple is registered in order and unregistered in reverse.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def register() -> None:
     try:
         for name in _MODULES:
             module = importlib.import_module(f".{name}", __package__)
-            module.register()
+            _register_module(module)
             _registered.append(module)
     except Exception:
         unregister()  # leave nothing half-registered
@@ -44,4 +46,25 @@ def register() -> None:
 
 def unregister() -> None:
     while _registered:
-        _registered.pop().unregister()
+        _unregister_module(_registered.pop())
+
+
+def _register_module(module: ModuleType) -> None:
+    if hasattr(module, "register"):
+        module.register()
+        return
+    import bpy
+
+    for cls in module.classes:
+        bpy.utils.register_class(cls)
+
+
+def _unregister_module(module: ModuleType) -> None:
+    if hasattr(module, "unregister"):
+        module.unregister()
+        return
+    import bpy
+
+    for cls in reversed(module.classes):
+        if getattr(cls, "is_registered", True):
+            bpy.utils.unregister_class(cls)

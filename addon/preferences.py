@@ -57,13 +57,3 @@ def engine_environment(context: bpy.types.Context | None = None) -> dict[str, st
 
 
 classes = (CLAPPER_AP_preferences,)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

@@ -253,13 +253,3 @@ classes = (
     CLAPPER_OT_clear_cuts,
     CLAPPER_OT_export_cuts,
 )
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

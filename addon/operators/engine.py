@@ -28,13 +28,3 @@ class CLAPPER_OT_check_engine(EngineJobOperator, bpy.types.Operator):
 
 
 classes = (CLAPPER_OT_check_engine,)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

@@ -88,13 +88,3 @@ class CLAPPER_OT_add_footage(EngineJobOperator, bpy.types.Operator):
 
 
 classes = (CLAPPER_OT_add_footage,)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

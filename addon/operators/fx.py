@@ -165,13 +165,3 @@ class CLAPPER_OT_fx_train(EngineJobOperator, bpy.types.Operator):
 
 
 classes = (CLAPPER_OT_fx_generate, CLAPPER_OT_fx_train)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

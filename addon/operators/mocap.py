@@ -169,13 +169,3 @@ classes = (
     CLAPPER_OT_capture_check_shape_keys,
     CLAPPER_OT_capture_open_overlay,
 )
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

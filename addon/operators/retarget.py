@@ -204,13 +204,3 @@ classes = (
     CLAPPER_OT_retarget_save_map,
     CLAPPER_OT_retarget_export_bvh,
 )
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

@@ -30,13 +30,3 @@ class CLAPPER_PT_sequencer_footage(bpy.types.Panel):
 
 
 classes = (CLAPPER_PT_sequencer_footage,)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

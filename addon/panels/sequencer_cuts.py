@@ -78,13 +78,3 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
 
 
 classes = (CLAPPER_UL_cuts, CLAPPER_PT_sequencer_cuts)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

@@ -36,13 +36,3 @@ class CLAPPER_PT_shader_fx_train(_ShaderEditorPanel, bpy.types.Panel):
 
 
 classes = (CLAPPER_PT_shader_fx, CLAPPER_PT_shader_fx_train)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)

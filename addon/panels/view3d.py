@@ -106,13 +106,3 @@ class CLAPPER_PT_capture(bpy.types.Panel):
 
 
 classes = (CLAPPER_UL_bone_map, CLAPPER_PT_capture, CLAPPER_PT_retarget)
-
-
-def register() -> None:
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister() -> None:
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
