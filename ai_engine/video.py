@@ -132,6 +132,8 @@ def _open(path: str) -> av.container.InputContainer:
         raise VideoOpenError(
             f"{path} cannot be read (permission denied). Fix its permissions or copy it."
         ) from exc
+    except av.error.EOFError as exc:  # headers, then nothing: a recording that never got a frame
+        raise _no_frames(path) from exc
     except av.error.FFmpegError as exc:
         if _looks_like_mp4(path):
             raise VideoOpenError(
@@ -234,8 +236,9 @@ def _rate_from_period(period: float, nominal: float) -> float:
     measured = 1.0 / period
     if nominal > 0 and abs(measured - nominal) <= 0.002 * nominal:
         return nominal  # keep 29.97002997 rather than a rounding of it
-    for candidate in (Fraction(round(measured * 1001 / 1000) * 1000, 1001), Fraction(round(measured))):
-        if candidate > 0 and abs(float(candidate) - measured) <= 0.0015 * measured:
+    # Whole rates first (25 is not 24.975), then the NTSC ones (24000/1001, 30000/1001 …).
+    for candidate in (Fraction(round(measured)), Fraction(round(measured * 1.001) * 1000, 1001)):
+        if candidate > 0 and abs(float(candidate) - measured) <= 0.0004 * measured:
             return float(candidate)
     return measured
 
