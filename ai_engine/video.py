@@ -18,6 +18,8 @@
   same stream packed into ``(n, H, W[, 3])`` arrays in the decode thread: one queue hand-off per batch
   instead of per frame, for analysis that works on whole chunks (the cut detector's fast pass).
 * ``frame_times(path)`` gives every frame's presentation time in seconds (demuxed, not decoded).
+* ``extract_audio_track(path, n, out.mka)`` copies audio track ``n`` into a file of its own (Blender
+  plays only a file's first audio stream, so each further track needs one to become a sound strip).
 
 Indices are 0-based positions in decode (presentation) order: the order the ground truth and every
 player use. Decoding normally runs in a background thread feeding a bounded queue (``threaded``), so
@@ -404,6 +406,44 @@ def frame_times(path: str | os.PathLike[str], *, should_stop: StopFn = never_sto
         except av.error.FFmpegError:
             pass
     return np.sort(np.asarray(stamps, dtype=np.float64)) * time_base
+
+
+def extract_audio_track(
+    path: str | os.PathLike[str], audio_index: int, out: str | os.PathLike[str]
+) -> AudioTrack:
+    """Copy audio track ``audio_index`` (0-based among the audio streams) of ``path`` into ``out``.
+
+    Blender's sound strips play a file's first audio stream only, so every further track needs a
+    file of its own. The packets are copied, not re-encoded (bit-exact, fast); ``out`` should be a
+    Matroska audio file (``.mka``), which holds any codec. Written to a temporary name and renamed,
+    so a failure leaves no half file.
+
+    Raises:
+        VideoOpenError: ``path`` cannot be read or has no such track.
+    """
+    path = _check_path(path)
+    target = Path(out)
+    partial = target.with_name(target.name + ".partial")
+    with _open(path) as container:
+        tracks = _audio_tracks(container)
+        if not 0 <= audio_index < len(tracks):
+            raise VideoOpenError(
+                f"{path} has {len(tracks)} audio track(s); there is no track {audio_index + 1}. Probe it again."
+            )
+        source = container.streams.audio[audio_index]
+        try:
+            with av.open(str(partial), "w", format="matroska") as sink:
+                copy = sink.add_stream_from_template(source)
+                for packet in container.demux(source):
+                    if packet.dts is None:  # the flush packet
+                        continue
+                    packet.stream = copy
+                    sink.mux(packet)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    partial.replace(target)
+    return tracks[audio_index]
 
 
 # --- decoding --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from video_media import ffmpeg, flat, pattern, sine, write_empty_video_track, write_with_timestamps
 
 from ai_engine.errors import VideoDecodeError, VideoOpenError
-from ai_engine.video import frame_times, iter_batches, iter_frames, probe
+from ai_engine.video import extract_audio_track, frame_times, iter_batches, iter_frames, probe
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,35 @@ def test_two_audio_tracks_are_both_reported_with_their_stream_index(media: Path,
     assert info.video_stream_index == 0 and info.frame_count == 50
     again = type(info).from_dict(info.to_dict())  # what crosses the worker comes back whole
     assert again == info
+
+
+def _dominant_frequency(path: Path) -> tuple[float, int]:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        samples = np.concatenate([f.to_ndarray().mean(axis=0) for f in container.decode(stream)])
+    spectrum = np.abs(np.fft.rfft(samples))
+    return float(np.argmax(spectrum) * rate / samples.size), rate
+
+
+def test_each_audio_track_can_be_copied_into_a_file_of_its_own(media: Path) -> None:
+    path = media / "two-voices.mp4"
+    ffmpeg(
+        *pattern(seconds=2), *sine(440, 2, rate=48000), *sine(660, 2, rate=44100),
+        "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", path,
+    )  # fmt: skip
+    for n, (hz, rate) in enumerate(((440, 48000), (660, 44100))):
+        out = media / f"two-voices.track{n + 1}.mka"
+        track = extract_audio_track(path, n, out)
+        assert (track.audio_index, track.stream_index, track.sample_rate) == (n, n + 1, rate)
+        found, found_rate = _dominant_frequency(out)
+        assert found_rate == rate and abs(found - hz) < 2  # the right voice, not the first one twice
+        assert not list(media.glob("*.partial"))
+    with pytest.raises(VideoOpenError, match="no track 3"):
+        extract_audio_track(path, 2, media / "none.mka")
+    assert not (media / "none.mka").exists()
 
 
 def test_stated_rate_that_disagrees_with_the_timestamps(media: Path) -> None:
