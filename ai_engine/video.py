@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import av
+import av.video.reformatter
 import numpy as np
 
 from .errors import VideoDecodeError, VideoOpenError
@@ -468,6 +469,9 @@ class _Converter:
         self.max_side = max_side
         self.stored: tuple[int, int] | None = None  # (w, h) asked of swscale, before rotation
         self.turns = 0
+        # One reformatter per stream keeps its SwsContext: frame.reformat() would build (and
+        # compute filter taps for) a new one per frame, which costs more than the scaling itself.
+        self.reformatter = av.video.reformatter.VideoReformatter()
 
     def _setup(self, frame: av.VideoFrame) -> None:
         rotation = _rotation_cw(frame)
@@ -481,7 +485,9 @@ class _Converter:
             self._setup(frame)
         assert self.stored is not None
         width, height = self.stored
-        image = frame.to_ndarray(width=width, height=height, format=self.format, interpolation=_INTERPOLATION)
+        image = self.reformatter.reformat(
+            frame, width, height, self.format, interpolation=_INTERPOLATION
+        ).to_ndarray()
         if self.turns:
             image = np.ascontiguousarray(np.rot90(image, k=-self.turns))  # k < 0: clockwise
         return image
