@@ -34,17 +34,21 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import av
-import av.video.reformatter
 import numpy as np
 
+from .contract import Contract
 from .errors import VideoDecodeError, VideoOpenError
 from .progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
+
+if TYPE_CHECKING:
+    import av
+    import av.container
+    import av.video.stream
 
 ColorMode = Literal["rgb", "bgr", "gray"]
 FrameCountSource = Literal["header", "demuxed"]
@@ -58,7 +62,7 @@ _INTERPOLATION = "AREA"  # averages every source pixel: the right filter for lar
 
 
 @dataclass(frozen=True)
-class AudioTrack:
+class AudioTrack(Contract):
     """One audio stream of a file."""
 
     stream_index: int  # the container's stream index (ffmpeg ``-map 0:N``)
@@ -71,7 +75,7 @@ class AudioTrack:
 
 
 @dataclass(frozen=True)
-class VideoInfo:
+class VideoInfo(Contract):
     """What a video file holds. Sizes are as displayed (after rotation)."""
 
     path: str
@@ -93,17 +97,6 @@ class VideoInfo:
     interlaced: bool = False
     field_order: str = "progressive"  # "progressive", "tt", "bb", "tb", "bt" or "unknown"
     audio_tracks: tuple[AudioTrack, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["audio_tracks"] = [asdict(t) for t in self.audio_tracks]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> VideoInfo:
-        fields = dict(data)
-        fields["audio_tracks"] = tuple(AudioTrack(**t) for t in data.get("audio_tracks", ()))
-        return cls(**fields)
 
 
 # --- opening ---------------------------------------------------------------------------------
@@ -129,6 +122,8 @@ def _looks_like_mp4(path: str) -> bool:
 
 
 def _open(path: str) -> av.container.InputContainer:
+    import av  # imported on first use: the add-on imports VideoInfo inside Blender, FFmpeg stays out
+
     try:
         return av.open(path, "r", metadata_errors="ignore")
     except PermissionError as exc:
@@ -160,6 +155,8 @@ def _audio_only(path: str) -> VideoOpenError:
 
 def _video_stream(container: av.container.InputContainer, path: str) -> av.video.stream.VideoStream:
     """The first real video stream (cover art in a music file is not one)."""
+    import av
+
     for stream in container.streams.video:
         if not stream.disposition & av.stream.Disposition.attached_pic:
             return stream
@@ -345,6 +342,8 @@ def _first_frame_and_times(
     stop: StopFn,
 ) -> tuple[av.VideoFrame | None, list[int], int]:
     """Decode the first picture; when ``need_times``, demux every video packet for its timestamp."""
+    import av
+
     first: av.VideoFrame | None = None
     times: list[int] = []
     counted = 0
@@ -377,6 +376,8 @@ def _first_frame_and_times(
 
 
 def _decode_first(stream: av.video.stream.VideoStream, packet: av.Packet) -> av.VideoFrame | None:
+    import av
+
     try:
         frames = stream.codec_context.decode(packet)
     except av.error.FFmpegError:
@@ -390,6 +391,8 @@ def frame_times(path: str | os.PathLike[str], *, should_stop: StopFn = never_sto
     This maps a frame index onto a timeline by time, which matters for VFR clips (Blender lays them
     out by timestamp at their nominal rate, so its frame N is not our frame N).
     """
+    import av
+
     path = _check_path(path)
     with _open(path) as container:
         stream = _video_stream(container, path)
@@ -422,6 +425,8 @@ def extract_audio_track(
     Raises:
         VideoOpenError: ``path`` cannot be read or has no such track.
     """
+    import av
+
     path = _check_path(path)
     target = Path(out)
     partial = target.with_name(target.name + ".partial")
@@ -462,6 +467,8 @@ class _Converter:
     """Turns decoded frames into upright uint8 arrays of one size and pixel format (swscale)."""
 
     def __init__(self, size: tuple[int, int] | None, max_side: int | None, color: ColorMode) -> None:
+        import av.video.reformatter
+
         if color not in PIXEL_FORMATS:
             raise ValueError(f"color must be one of {sorted(PIXEL_FORMATS)}, not {color!r}")
         self.format = PIXEL_FORMATS[color]
@@ -502,6 +509,8 @@ def _decode(
     step: int,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(index, array)``; every frame is decoded (later ones reference it), only wanted ones converted."""
+    import av
+
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.thread_type = "AUTO"  # frame + slice threads inside FFmpeg

@@ -321,3 +321,14 @@ def test_batches_match_single_frames(media: Path) -> None:
     assert np.array_equal(np.concatenate([frames for _, frames in batches]), singles)
     colour = next(iter(iter_batches(path, size=(48, 27), color="rgb", batch=8)))[1]
     assert colour.shape == (8, 27, 48, 3)
+
+
+def test_importing_the_contract_does_not_load_ffmpeg_into_blender() -> None:
+    # The add-on imports VideoInfo inside Blender's process, which links its own FFmpeg: PyAV's
+    # FFmpeg is loaded only by the worker, on the first probe or decode.
+    import subprocess
+    import sys
+
+    code = "import sys, ai_engine.engine_contract, ai_engine.video; print('av' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
