@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -396,7 +396,7 @@ def frame_times(path: str | os.PathLike[str], *, should_stop: StopFn = never_sto
     path = _check_path(path)
     with _open(path) as container:
         stream = _video_stream(container, path)
-        time_base = float(stream.time_base)
+        time_base = float(stream.time_base) if stream.time_base else 0.0
         stamps: list[int] = []
         try:
             for packet in container.demux(stream):
@@ -492,7 +492,7 @@ class _Converter:
             self._setup(frame)
         assert self.stored is not None
         width, height = self.stored
-        image = self.reformatter.reformat(
+        image: np.ndarray = self.reformatter.reformat(
             frame, width, height, self.format, interpolation=_INTERPOLATION
         ).to_ndarray()
         if self.turns:
@@ -664,7 +664,9 @@ def iter_batches(
 _BUNDLE_BYTES = 256 * 1024
 
 
-def _prefetch(source: Iterator[tuple[int, np.ndarray]], depth: int) -> Iterator[tuple[int, np.ndarray]]:
+def _prefetch(
+    source: Iterator[tuple[int, np.ndarray]], depth: int
+) -> Generator[tuple[int, np.ndarray], None, None]:
     """Run ``source`` in a thread feeding a bounded queue; the thread is joined on exit.
 
     Small items travel in bundles (up to 64, about 256 KB each): one queue hand-off, and so one
