@@ -514,10 +514,19 @@ def _decode(
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.thread_type = "AUTO"  # frame + slice threads inside FFmpeg
+        packets = container.demux(stream)
+        flushed = False
         index = 0
-        for packet in container.demux(stream):
+        while not flushed:
             try:
-                frames = packet.decode()
+                packet = next(packets)
+            except StopIteration:
+                break
+            except av.error.FFmpegError:
+                packet = None  # an unreadable tail: flush the decoder for the frames it still holds
+            flushed = packet is None or packet.size == 0
+            try:
+                frames = stream.codec_context.decode(packet)
             except av.error.EOFError:
                 break
             except av.error.FFmpegError:
