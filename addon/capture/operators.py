@@ -26,15 +26,17 @@ class CLAPPER_OT_capture(EngineJobOperator, bpy.types.Operator):
     def poll(cls, context: bpy.types.Context) -> bool:
         return context.scene is not None and context.mode == "OBJECT"
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+    def build_job(self, context: bpy.types.Context) -> tuple[Any, Any]:
+        from ai_engine.capture.contract import CAPTURE_TO_RIG
+
         from .read import capture_request
 
         request, _bone_map = capture_request(context.scene.clapper.capture)
-        return "capture.capture_to_rig", request
+        return CAPTURE_TO_RIG, request
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+    def apply_result(self, context: bpy.types.Context, result: Any) -> None:
         from ..retarget.write import preset_for
-        from .write import apply_capture, health_line
+        from .write import apply_capture
 
         props = context.scene.clapper.capture
         bone_map: dict[str, str] = {}
@@ -55,12 +57,11 @@ class CLAPPER_OT_capture(EngineJobOperator, bpy.types.Operator):
         props.last_report = (
             f"{', '.join(actions) or 'no action'}: frames {made['frame_start']}–{made['frame_end']}"
         )
-        props.last_health = health_line(result["report"])
-        props.last_overlay = result.get("overlay") or ""
-        props.last_track = result["track"]
+        captured = result.capture
+        props.last_health = captured.report.line()
+        props.last_overlay = str(captured.overlay or "")
+        props.last_track = str(captured.track)
         props.missing_shape_keys = ", ".join(made.get("missing_shape_keys", []))
-        for message in result.get("warnings", []):
-            self.report({"WARNING"}, message)  # type: ignore[attr-defined]
         self.report({"INFO"}, f"{props.last_report} ({props.last_health})")  # type: ignore[attr-defined]
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import bpy
 
+from ai_engine.capture.contract import CaptureOptions, CaptureRequest, CaptureToRigRequest
 from ai_engine.capture.to_skeleton import with_finger_bones
+from ai_engine.contract import BadRequest
 from ai_engine.errors import BadRig
 
 from ..core.jobs import JobInputError
@@ -16,7 +18,7 @@ from ..retarget.write import preset_for
 from .write import check_capture_targets
 
 
-def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
+def capture_request(props: Any) -> tuple[CaptureToRigRequest, dict[str, str]]:
     """The job request from the panel's settings, and the bone map used (for head rotation).
 
     Raises:
@@ -34,13 +36,13 @@ def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
         check_capture_targets(props.target, props.face_mesh)
     except ValueError as exc:
         raise JobInputError(str(exc)) from exc
-    request: dict[str, Any] = {
-        "video": video,
-        "parts": parts,
-        "smoothing": props.smoothing,
-        "neutral_frame": props.neutral_frame,
-        "foot_lock": props.foot_lock,
-    }
+    try:
+        options = CaptureOptions(
+            parts=tuple(parts), smoothing=props.smoothing, neutral_frame=props.neutral_frame
+        )
+    except BadRequest as exc:
+        raise JobInputError(str(exc)) from exc
+    rig = None
     bone_map: dict[str, str] = {}
     if props.target is not None:
         try:
@@ -48,14 +50,16 @@ def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
             preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
             bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
             if "body" in parts:
-                spec, _ = rigspec_from_armature(target, preset)
-                missing = spec.missing_bones()
+                rig, _ = rigspec_from_armature(target, preset)
+                missing = rig.missing_bones()
                 if missing:
                     raise JobInputError(
                         f"'{target.name}' lacks bones the map needs: {', '.join(missing)}. "
                         "Fix the map in the Retarget panel."
                     )
-                request["rig_spec"] = spec.to_dict()
         except BadRig as exc:
             raise JobInputError(str(exc)) from exc
+    request = CaptureToRigRequest(
+        capture=CaptureRequest(video=video, options=options), rig=rig, foot_lock=props.foot_lock
+    )
     return request, bone_map

@@ -7,12 +7,12 @@ cancelled job — or a bad target — leaves the rig, its shape keys and actions
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import bpy
 import numpy as np
 
+from ai_engine.capture.contract import CaptureToRigResult
 from ai_engine.capture.track import MotionTrack
 
 from .write_face import bake_face, head_bones
@@ -29,27 +29,9 @@ def check_capture_targets(armature: bpy.types.Object | None, mesh: bpy.types.Obj
             raise ValueError(f"'{obj.name}' is linked from a library: make a library override first.")
 
 
-def health_line(report: dict[str, Any]) -> str:
-    """One line for the panel: frames tracked, gaps, swaps fixed, per part."""
-    parts = []
-    body = report.get("body")
-    if isinstance(body, dict):
-        parts.append(
-            f"body {body['tracked_frames']}/{report['frames']} tracked, {body['interpolated_frames']} filled, "
-            f"{len(body['gaps_left_empty'])} gaps left, {body['swaps_fixed']} swaps fixed"
-        )
-    face = report.get("face")
-    if isinstance(face, dict):
-        parts.append(f"face {face['tracked_frames']}/{report['frames']}")
-    hands = report.get("hands")
-    if isinstance(hands, dict):
-        parts.append(f"hands L {hands['left']['tracked_frames']} R {hands['right']['tracked_frames']}")
-    return "; ".join(parts)
-
-
 def apply_capture(
     scene: bpy.types.Scene,
-    result: dict[str, Any],
+    result: CaptureToRigResult,
     *,
     armature: bpy.types.Object | None,
     mesh: bpy.types.Object | None,
@@ -62,16 +44,17 @@ def apply_capture(
     from ai_engine.retarget.animation import BoneAnimation
 
     from ..retarget.action import bake_action
-    from ..retarget.write import apply_retarget, set_scene_rate
+    from ..retarget.write import set_scene_rate
 
     check_capture_targets(armature, mesh)
-    track = MotionTrack.load(result["track"])
+    track = MotionTrack.load(result.capture.track)
     start = scene.frame_start if frame_start is None else frame_start
-    name = result.get("source_name") or Path(result["track"]).stem
+    name = result.capture.source_name or result.capture.track.stem
     made: dict[str, Any] = {"frame_start": start, "frame_end": start + track.frame_count - 1}
-    if armature is not None and result.get("animation"):
-        done = apply_retarget(scene, armature, result, frame_start=start, action_name=f"{name} Body")
-        made["body_action"] = done["action"]
+    if armature is not None and result.animation is not None:
+        body = BoneAnimation.load(result.animation)
+        made["body_action"] = bake_action(armature, body, name=f"{name} Body", frame_start=start).action
+        set_scene_rate(scene, body.fps)
     elif armature is not None and head_from_face and track.face_valid.any() and bone_map:
         bones = head_bones(armature, bone_map)
         if bones:

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadMotionFile
+from .contract import PARTS
 from .landmarks import FACE_LANDMARK_COUNT
 
 FORMAT_VERSION = 1
-PARTS: tuple[str, ...] = ("body", "face", "hands")
 
 
 def _nan(*shape: int) -> np.ndarray:
