@@ -14,7 +14,10 @@ from .pipeline import capture
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("video", help="the video to capture")
+    parser.add_argument("video", nargs="+", help="the video to capture (several: one per calibrated camera)")
+    parser.add_argument(
+        "--calibration", help="the cameras' calibration (.qca.txt, Pose2Sim .toml, OpenCV .yml)"
+    )
     parser.add_argument("--out", required=True, help="where to write the motion track (.npz)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, among {','.join(PARTS)}")
     parser.add_argument("--smoothing", type=float, default=0.5, help="0 (raw) … 1 (heavy); default 0.5")
@@ -36,18 +39,28 @@ def run(args: argparse.Namespace) -> int:
     except BadRequest as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    videos = list(args.video)
+    if len(videos) > 1 and not args.calibration:
+        print("error: several videos need --calibration FILE (their cameras' calibration)", file=sys.stderr)
+        return 2
 
     def progress(fraction: float, message: str) -> None:
         if not args.json:
             print(f"\r{fraction * 100:5.1f}% {message}".ljust(60), end="", file=sys.stderr, flush=True)
 
-    result = capture(args.video, options, progress=progress)
+    if len(videos) > 1:
+        from .multiview import capture_views
+
+        result = capture_views(videos, args.calibration, options, progress=progress)
+    else:
+        result = capture(videos[0], options, progress=progress)
+    video = videos[0]
     if not args.json:
         print(file=sys.stderr)
     path = result.track.save(args.out)
-    overlay = contact_sheet(args.video, result.track, Path(args.overlay)) if args.overlay else None
+    overlay = contact_sheet(video, result.track, Path(args.overlay)) if args.overlay else None
     frames_dir = (
-        image_sequence(args.video, result.track, Path(args.overlay_frames)) if args.overlay_frames else None
+        image_sequence(video, result.track, Path(args.overlay_frames)) if args.overlay_frames else None
     )
     summary = CaptureResult(
         track=Path(path),
@@ -55,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         report=result.report,
         frames=result.track.frame_count,
         fps=float(result.track.fps),
-        source_name=Path(args.video).stem,
+        source_name=Path(video).stem,
     )
     if args.json:
         print(json.dumps(summary.to_dict()))

@@ -35,6 +35,7 @@ class CaptureOptions(Contract):
     fix_swaps: bool = True
     max_side: int | None = None
     concurrent: bool = True
+    solve: bool = True  # the whole-take body solve (False: per-frame filter only, as before)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parts) - set(PARTS))
@@ -81,6 +82,21 @@ class HandsHealth(Contract):
 
 
 @dataclass(frozen=True)
+class ViewHealth(Contract):
+    """One camera of a multi-camera take: its offset found from the motion (frames it starts after
+    the first video: the offset where both views' landmarks fit the cameras' geometry best), the
+    median distance of its landmarks from the first view's epipolar lines there (px), frames whose
+    left/right labels were exchanged to agree with the other views, frames with a body."""
+
+    video: str
+    camera: str
+    offset_frames: int
+    sync_error_px: float
+    mirrored_frames: int
+    tracked_frames: int
+
+
+@dataclass(frozen=True)
 class HealthReport(Contract):
     """The capture's health: per part, and what the artist should know (``warnings``)."""
 
@@ -97,6 +113,7 @@ class HealthReport(Contract):
     hands: HandsHealth | None = None
     hands_rejected: int = 0
     tracker_jumps: tuple[int, ...] = ()
+    views: tuple[ViewHealth, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def line(self) -> str:
@@ -121,15 +138,22 @@ class HealthReport(Contract):
 @dataclass(frozen=True)
 class CaptureRequest(Contract):
     """Capture ``video``. ``out``: the track's .npz (default: in the job's workdir); ``overlay``: also
-    write a QA contact sheet beside it."""
+    write a QA contact sheet beside it. ``more_videos`` + ``calibration``: the same take filmed by
+    other calibrated cameras (``video`` is the first camera; it gives the face, hands and axes)."""
 
     video: str
     options: CaptureOptions = field(default_factory=CaptureOptions)
     overlay: bool = True
     out: str | None = None
+    more_videos: tuple[str, ...] = ()
+    calibration: str | None = None
 
     def __post_init__(self) -> None:
         require(bool(self.video), "No video given: pass the path of the performance video.")
+        require(
+            not self.more_videos or bool(self.calibration),
+            "Several videos need their cameras' calibration: pass a calibration file (.qca.txt, .toml, .yml).",
+        )
         require(
             self.out is None or self.out.endswith(".npz"), f"The track is an .npz file, not {self.out!r}."
         )

@@ -23,12 +23,24 @@ from .track import MotionTrack
 def _run_capture(request: CaptureRequest, ctx: JobContext, end: float) -> tuple[CaptureResult, MotionTrack]:
     video = request.video
     overlay_start = end - 0.05 * end if request.overlay else end
-    captured = run_capture(
-        video,
-        request.options,
-        progress=sub_progress(ctx.progress, 0.0, overlay_start),
-        should_stop=ctx.should_stop,
-    )
+    if request.more_videos:
+        from .multiview import capture_views
+
+        assert request.calibration is not None  # the contract requires it
+        captured = capture_views(
+            [video, *request.more_videos],
+            request.calibration,
+            request.options,
+            progress=sub_progress(ctx.progress, 0.0, overlay_start),
+            should_stop=ctx.should_stop,
+        )
+    else:
+        captured = run_capture(
+            video,
+            request.options,
+            progress=sub_progress(ctx.progress, 0.0, overlay_start),
+            should_stop=ctx.should_stop,
+        )
     for message in captured.warnings:
         ctx.warn(message)
     out = Path(request.out) if request.out else Path(ctx.workdir) / f"{Path(video).stem}_track.npz"

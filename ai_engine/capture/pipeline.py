@@ -13,6 +13,7 @@ from .contract import PARTS, BodyHealth, CaptureOptions, HandsHealth, HealthRepo
 from .extract import ExtractStats, extract_track
 from .face import ARKIT_BLENDSHAPES, face_curves
 from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
+from .solve import solve_track
 from .track import MotionTrack
 
 
@@ -88,6 +89,7 @@ def capture(
     check_stop(should_stop)
     _check_found(track, str(video), parts)
     progress(0.93, "cleaning up the track")
+    track.body_world_raw = track.body_world.copy()
     observed = {
         "body": track.body_valid.copy(),
         "face": track.face_valid.copy(),
@@ -110,6 +112,11 @@ def capture(
         observed["hands"] = track.hands_valid.copy()
     _fill_and_smooth(track, options, jumps)
     check_stop(should_stop)
+    track.with_defaults()
+    if "body" in parts and options.solve and track.body_valid.sum() >= 2:
+        progress(0.94, "solving the whole take")
+        solve_track(track, breaks=jumps)
+        check_stop(should_stop)
     if "face" in parts and track.face_valid.any():
         progress(0.96, "measuring the face")
         weights, head = face_curves(track.face, track.face_valid, track.image_size, options.neutral_frame)
@@ -120,7 +127,7 @@ def capture(
         track.blendshape_names = list(ARKIT_BLENDSHAPES)
     tracker_jumps = tuple(int(t) for t in np.flatnonzero(jumps)) if jumps is not None else ()
     report = _report(track, stats, observed, parts, swap_runs, options, tracker_jumps)
-    track.meta = {"options": options.to_dict(), "health": report.to_dict()}
+    track.meta = {**track.meta, "options": options.to_dict(), "health": report.to_dict()}
     progress(1.0, "capture done")
     return Captured(track, report)
 
@@ -136,7 +143,8 @@ def _fill_and_smooth(track: MotionTrack, options: CaptureOptions, jumps: np.ndar
         track.body_interpolated = filled
         track.body_valid = observed | filled
         height = np.nanmedian(np.ptp(track.body_image[track.body_valid][..., 1], axis=1))
-        track.body_world = one_euro(track.body_world, track.body_valid, track.fps, s, 0.5, jumps)
+        if not options.solve:  # the whole-take solve smooths the body itself
+            track.body_world = one_euro(track.body_world, track.body_valid, track.fps, s, 0.5, jumps)
         track.body_image = one_euro(track.body_image, track.body_valid, track.fps, s, float(height), jumps)
     if track.face_valid.any():
         observed = track.face_valid.copy()
