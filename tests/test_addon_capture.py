@@ -175,3 +175,41 @@ def test_batch_capture_body_and_face(
         1,
         24,
     ) or bpy.context.scene.frame_end >= 24
+
+
+def test_foot_contacts_are_keyed_on_the_rig_and_re_solving_respects_edits(
+    blender: Any, talk_clip: Path
+) -> None:
+    from addon.capture.write import CONTACT_PROPERTIES, _contact_fcurve, read_contacts
+    from addon.retarget.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    rig = mixamo_like_rig()
+    props = bpy.context.scene.clapper.capture
+    props.video, props.target, props.face_mesh = str(talk_clip), rig, None
+    props.use_body, props.use_hands, props.use_face = True, False, False
+    assert bpy.ops.clapper.capture() == {"FINISHED"}
+    first = rig.animation_data.action
+    start = bpy.context.scene.frame_start
+    track = MotionTrack.load(props.last_track)
+    # The contacts the solve found are keyed (constant) on the rig, one key per change.
+    found = read_contacts(rig, start, track.frame_count)
+    assert found == tuple(tuple(np.flatnonzero(track.foot_contacts[:, s])) for s in (0, 1))
+    for prop in CONTACT_PROPERTIES:
+        fc = _contact_fcurve(rig, prop, create=False)
+        assert fc is not None and all(k.interpolation == "CONSTANT" for k in fc.keyframe_points)
+    # The animator plants the left foot on frames 5–14 and frees the right foot everywhere.
+    left = _contact_fcurve(rig, CONTACT_PROPERTIES[0], create=False)
+    right = _contact_fcurve(rig, CONTACT_PROPERTIES[1], create=False)
+    for fc, keys in ((left, [(start, 0.0), (start + 5, 1.0), (start + 15, 0.0)]), (right, [(start, 0.0)])):
+        fc.keyframe_points.clear()
+        for frame, value in keys:
+            fc.keyframe_points.insert(frame, value).interpolation = "CONSTANT"
+    assert bpy.ops.clapper.capture_resolve() == {"FINISHED"}
+    resolved = MotionTrack.load(props.last_track)
+    assert props.last_track.endswith("_resolved.npz")
+    np.testing.assert_array_equal(np.flatnonzero(resolved.foot_contacts[:, 0]), np.arange(5, 15))
+    assert not resolved.foot_contacts[:, 1].any()
+    assert rig.animation_data.action != first and first.use_fake_user
+    # The new action carries the edited contacts, ready to be edited again.
+    assert read_contacts(rig, start, resolved.frame_count) == (tuple(range(5, 15)), ())

@@ -193,7 +193,31 @@ class CaptureToRigResult(Contract):
     contacts: tuple[int, int] = (0, 0)
 
 
+@dataclass(frozen=True)
+class ResolveRequest(Contract):
+    """Solve a captured one-camera take again with the foot contacts an animator edited on the rig
+    (frames of the track, from 0, where each foot is planted), then retarget like ``capture_to_rig``.
+    ``out``: the new track's .npz (default: beside the old one, ``…_resolved.npz``)."""
+
+    track: str
+    left_contacts: tuple[int, ...]
+    right_contacts: tuple[int, ...]
+    rig: RigSpec | None = None
+    foot_lock: bool = True
+    smoothing: float = 0.5
+    out: str | None = None
+
+    def __post_init__(self) -> None:
+        require(bool(self.track), "No track given: capture the video first.")
+        frames = self.left_contacts + self.right_contacts
+        require(all(f >= 0 for f in frames), "Contact frames count from 0.")
+        require(0.0 <= self.smoothing <= 1.0, f"smoothing is 0 … 1, not {self.smoothing}.")
+
+
 CAPTURE = JobSpec("capture.capture", CaptureRequest, CaptureResult, "capture a video into a MotionTrack")
 CAPTURE_TO_RIG = JobSpec(
     "capture.capture_to_rig", CaptureToRigRequest, CaptureToRigResult, "capture and retarget onto a rig"
+)
+RESOLVE = JobSpec(
+    "capture.resolve", ResolveRequest, CaptureToRigResult, "solve a take again with edited foot contacts"
 )

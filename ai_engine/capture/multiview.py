@@ -9,6 +9,7 @@ Calibrations read: Pose2Sim/Qualisys ``.qca.txt``, Pose2Sim's ``Calib*.toml``, O
 
 from __future__ import annotations
 
+import copy
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -351,8 +352,24 @@ def capture_views(
                 should_stop=should_stop,
             )
         )
+    captured = combine_views(takes, chosen, videos, progress=progress, should_stop=should_stop)
+    captured.track.meta["calibration"] = str(calibration)
+    return captured
+
+
+def combine_views(
+    takes: list[Captured],
+    cameras: list[Camera],
+    videos: list[str],
+    *,
+    progress: ProgressFn = no_progress,
+    should_stop: StopFn = never_stop,
+) -> Captured:
+    """The multi-camera body from each camera's own capture (``takes``, the first one complete, made
+    with ``solve=False``) and its camera: sync, left/right agreement, the whole-take solve."""
+    chosen = cameras
     progress(0.87, "synchronising the views")
-    first = takes[0].track
+    first = copy.deepcopy(takes[0].track)  # the takes stay as they were (a benchmark combines them again)
     fps = first.fps
     views: list[View] = []
     health: list[ViewHealth] = []
@@ -431,7 +448,7 @@ def capture_views(
     first.body_root = np.where(done[:, None], solved.camera[:, list(HIPS)].mean(axis=1), np.nan).astype(
         np.float32
     )
-    first.meta = {**first.meta, "views": [h.to_dict() for h in health], "calibration": str(calibration)}
+    first.meta = {**first.meta, "views": [h.to_dict() for h in health]}
     report = replace(takes[0].report, views=tuple(health), warnings=tuple(warnings))
     progress(1.0, "capture done")
     return Captured(first, report)
