@@ -114,3 +114,34 @@ def test_no_floor_contact_at_all_plants_nothing(takes: tuple[MotionTrack, Motion
     solve_track(track, contacts=np.zeros((track.frame_count, 2), bool))
     assert not track.foot_contacts.any()
     assert np.isfinite(track.body_world[track.body_valid]).all()
+
+
+def test_resolve_job_takes_the_edited_contacts_and_refuses_bad_ones(
+    takes: tuple[MotionTrack, MotionTrack], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from ai_engine.capture.contract import RESOLVE, ResolveRequest
+    from ai_engine.contract import BadRequest
+    from ai_engine.worker import JobContext, run_job
+
+    solved, _ = takes
+    path = solved.save(tmp_path / "walk_track.npz")
+    ctx = JobContext(
+        workdir=tmp_path, progress=lambda f, m: None, should_stop=lambda: False, warn=lambda m: None
+    )
+    result = run_job(
+        RESOLVE, ResolveRequest(track=str(path), left_contacts=tuple(range(20, 50)), right_contacts=()), ctx
+    )
+    assert result.capture.track == tmp_path / "walk_track_resolved.npz" and result.animation is None  # no rig
+    assert result.capture.source_name == "walk" and result.capture.frames == solved.frame_count
+    again = MotionTrack.load(result.capture.track)
+    np.testing.assert_array_equal(np.flatnonzero(again.foot_contacts[:, 0]), np.arange(20, 50))
+    assert not again.foot_contacts[:, 1].any()
+    with pytest.raises(BadRequest, match="past the take's last frame"):
+        run_job(RESOLVE, ResolveRequest(track=str(path), left_contacts=(500,), right_contacts=()), ctx)
+    with pytest.raises(BadRequest, match="count from 0"):
+        ResolveRequest(track=str(path), left_contacts=(-1,), right_contacts=())
+    several = replace(solved)
+    several.meta = {**solved.meta, "views": []}
+    other = several.save(tmp_path / "two_cams.npz")
+    with pytest.raises(BadRequest, match="several cameras"):
+        run_job(RESOLVE, ResolveRequest(track=str(other), left_contacts=(), right_contacts=()), ctx)

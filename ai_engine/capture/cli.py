@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..contract import BadRequest
-from .contract import PARTS, CaptureOptions, CaptureResult, parse_parts
+from .contract import PARTS, SYNC_MODES, CaptureOptions, CaptureResult, parse_parts
 from .overlay import contact_sheet, image_sequence
 from .pipeline import capture
 
@@ -17,6 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", nargs="+", help="the video to capture (several: one per calibrated camera)")
     parser.add_argument(
         "--calibration", help="the cameras' calibration (.qca.txt, Pose2Sim .toml, OpenCV .yml)"
+    )
+    parser.add_argument(
+        "--sync",
+        choices=SYNC_MODES,
+        default=SYNC_MODES[0],
+        help="line several videos up by their motion or as filmed",
     )
     parser.add_argument("--out", required=True, help="where to write the motion track (.npz)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, among {','.join(PARTS)}")
@@ -51,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if len(videos) > 1:
         from .multiview import capture_views
 
-        result = capture_views(videos, args.calibration, options, progress=progress)
+        result = capture_views(videos, args.calibration, options, sync=args.sync, progress=progress)
     else:
         result = capture(videos[0], options, progress=progress)
     video = videos[0]

@@ -15,6 +15,10 @@ from ..retarget.rigspec import RigSpec
 PARTS = ("body", "face", "hands")
 """What a capture can track, in the order the pipeline runs them."""
 
+SYNC_MODES = ("motion", "as_filmed")
+"""How several videos of one take are lined up: by their motion (the offset where the views agree
+with the cameras' geometry) or as filmed (frame i of every video is the same instant: timecode-synced)."""
+
 
 def parse_parts(text: str) -> tuple[str, ...]:
     """``"body, face"`` → ``("body", "face")`` (for command lines); checked by ``CaptureOptions``."""
@@ -147,8 +151,10 @@ class CaptureRequest(Contract):
     out: str | None = None
     more_videos: tuple[str, ...] = ()
     calibration: str | None = None
+    sync: str = "motion"
 
     def __post_init__(self) -> None:
+        require(self.sync in SYNC_MODES, f"sync is one of {', '.join(SYNC_MODES)}, not {self.sync!r}.")
         require(bool(self.video), "No video given: pass the path of the performance video.")
         require(
             not self.more_videos or bool(self.calibration),

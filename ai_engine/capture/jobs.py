@@ -39,6 +39,7 @@ def _run_capture(request: CaptureRequest, ctx: JobContext, end: float) -> tuple[
             [video, *request.more_videos],
             request.calibration,
             request.options,
+            sync=request.sync,
             progress=sub_progress(ctx.progress, 0.0, overlay_start),
             should_stop=ctx.should_stop,
         )

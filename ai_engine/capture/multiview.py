@@ -313,10 +313,11 @@ def capture_views(
     calibration: str,
     options: CaptureOptions,
     *,
+    sync: str = "motion",
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> Captured:
-    """Capture one performer filmed by several calibrated cameras.
+    """Capture one performer filmed by several calibrated cameras (``sync``: one of ``SYNC_MODES``).
 
     The first video gives the face and hands and the track's axes (its camera's: x right, y down,
     z ahead); every video gives the body. Raises ``CalibrationError`` (naming the file) when the
@@ -352,7 +353,7 @@ def capture_views(
                 should_stop=should_stop,
             )
         )
-    captured = combine_views(takes, chosen, videos, progress=progress, should_stop=should_stop)
+    captured = combine_views(takes, chosen, videos, sync=sync, progress=progress, should_stop=should_stop)
     captured.track.meta["calibration"] = str(calibration)
     return captured
 
@@ -362,6 +363,7 @@ def combine_views(
     cameras: list[Camera],
     videos: list[str],
     *,
+    sync: str = "motion",
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> Captured:
@@ -386,7 +388,12 @@ def combine_views(
     aligned: list[View] = []
     for i, (view, video, cam) in enumerate(zip(views, videos, chosen, strict=True)):
         max_lag = max(1, min(int(2 * fps), total // 3))
-        lag, error = (0, 0.0) if i == 0 else find_offset(views[0], view, max_lag)
+        if i == 0:
+            lag, error = 0, 0.0
+        elif sync == "motion":
+            lag, error = find_offset(views[0], view, max_lag)
+        else:  # as filmed: frame i is frame i everywhere
+            lag, error = 0, float(np.nanmedian(epipolar_error(views[0], view, 0)))
         px = np.full((total, 33, 2), np.nan)
         vis = np.zeros((total, 33))
         src = np.arange(total) - lag
