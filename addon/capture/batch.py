@@ -17,6 +17,7 @@ import bpy
 from ai_engine.capture.contract import (
     CAPTURE_TO_RIG,
     PARTS,
+    SYNC_MODES,
     CaptureOptions,
     CaptureRequest,
     CaptureToRigRequest,
@@ -35,7 +36,13 @@ from .write_face import create_missing_shape_keys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("video", help="the performance video")
+    parser.add_argument("video", nargs="+", help="the performance video (several: one per calibrated camera)")
+    parser.add_argument(
+        "--calibration", default=None, help="the cameras' calibration (.qca.txt, .toml, .yml)"
+    )
+    parser.add_argument(
+        "--sync", choices=SYNC_MODES, default=SYNC_MODES[0], help="line videos up by motion or as filmed"
+    )
     parser.add_argument("--target", required=True, help="the .blend holding the character")
     parser.add_argument("--armature", default=None, help="the armature object's name (body, fingers)")
     parser.add_argument("--face-mesh", default=None, help="the mesh object with the face shape keys")
@@ -58,9 +65,13 @@ def _object(name: str | None, kind: str, blend: str) -> bpy.types.Object | None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    video = os.path.abspath(args.video)
-    if not os.path.isfile(video):
-        raise BatchError(f"Video not found: {video}.")
+    videos = [os.path.abspath(v) for v in args.video]
+    for video in videos:
+        if not os.path.isfile(video):
+            raise BatchError(f"Video not found: {video}.")
+    if len(videos) > 1 and not args.calibration:
+        raise BatchError("Several videos need --calibration FILE (their cameras' calibration).")
+    video = videos[0]
     rig_blend = os.path.abspath(args.target)
     if not os.path.isfile(rig_blend):
         raise BatchError(f"Target .blend not found: {rig_blend}.")
@@ -93,6 +104,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             options=options,
             # The track and its QA overlay go next to OUT.blend, where a TD will look for them.
             out=str(Path(args.blend).resolve().with_name(Path(args.blend).stem + "_track.npz")),
+            more_videos=tuple(videos[1:]),
+            calibration=os.path.abspath(args.calibration) if args.calibration else None,
+            sync=args.sync,
         ),
         rig=rig,
         foot_lock=not args.no_foot_lock,
