@@ -175,15 +175,16 @@ def weighted_nms(
 # ---------------------------------------------------------------------------------------------
 
 
-def rect_to_tensor_matrix(rect: Rect, size: int) -> np.ndarray:
-    """The 2×3 affine that maps frame pixels into a ``size``×``size`` crop of ``rect``."""
+def rect_to_tensor_matrix(rect: Rect, size: int, *, flip: bool = False) -> np.ndarray:
+    """The 2×3 affine that maps frame pixels into a ``size``×``size`` crop of ``rect`` (mirrored if ``flip``)."""
     cos, sin = math.cos(rect.rotation), math.sin(rect.rotation)
     # Crop corners (0,0), (size,0), (0,size) come from the rect's rotated corners.
     def corner(u: float, v: float) -> tuple[float, float]:
         dx, dy = (u - 0.5) * rect.width, (v - 0.5) * rect.height
         return rect.cx + dx * cos - dy * sin, rect.cy + dx * sin + dy * cos
 
-    src = np.array([corner(0, 0), corner(1, 0), corner(0, 1)], np.float32)
+    left, right = (1.0, 0.0) if flip else (0.0, 1.0)
+    src = np.array([corner(left, 0), corner(right, 0), corner(left, 1)], np.float32)
     dst = np.array([(0, 0), (size, 0), (0, size)], np.float32)
     return cv2.getAffineTransform(src, dst)
 
@@ -195,9 +196,10 @@ def crop_tensor(
     *,
     value_range: tuple[float, float] = (0.0, 1.0),
     border_zero: bool = False,
+    flip: bool = False,
 ) -> np.ndarray:
     """``ImageToTensorCalculator``: the rotated ``rect`` of an RGB uint8 frame as a (1, S, S, 3) float tensor."""
-    matrix = rect_to_tensor_matrix(rect, size)
+    matrix = rect_to_tensor_matrix(rect, size, flip=flip)
     crop = cv2.warpAffine(
         image,
         matrix,
