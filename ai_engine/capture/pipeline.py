@@ -27,6 +27,7 @@ class CaptureOptions:
     fix_swaps: bool = True
     max_side: int | None = None
     concurrent: bool = True
+    backend: str | None = None  # runners.BACKENDS; None: runners.default_backend() (LiteRT)
 
 
 @dataclass
@@ -90,6 +91,7 @@ def capture(
         parts=parts,
         max_side=options.max_side,
         concurrent=options.concurrent,
+        backend=options.backend,
         progress=sub_progress(progress, 0.0, 0.92),
         should_stop=should_stop,
     )
