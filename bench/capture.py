@@ -181,8 +181,8 @@ def _print(results: dict[str, object]) -> None:
             )
             print(
                 f"PCK@0.2 {name}: {cols} ({r['keypoints']} keypoints, {r['images']} photos; LiteRT vs MediaPipe "
-                f"median {r['agreement_px']:.2f} px); every annotated person, LiteRT following 8: "
-                f"{r['pck_all_people_litert']:.3f} ({r['people_annotated']} people)"
+                f"median {r['agreement_px']:.2f} px); every annotated person ({r['people_annotated']}): one person "
+                f"{r['pck_all_people_one_person']:.3f}, LiteRT following up to 8 {r['pck_all_people_litert']:.3f}"
             )
     if "multiview" in results:
         mv = results["multiview"]
