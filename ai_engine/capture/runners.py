@@ -50,7 +50,10 @@ class HandsResult:
 
 def mediapipe_available() -> bool:
     """Whether MediaPipe's legacy solutions can be compared against (mediapipe importable)."""
-    return importlib.util.find_spec("mediapipe") is not None
+    try:
+        return importlib.util.find_spec("mediapipe") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def default_backend() -> str:
