@@ -141,11 +141,13 @@ class FaceMesh:
             (RIGHT_EYE_CORNERS, _RIGHT_EYE_CONTOUR, True),
         ):
             contour, iris = self.eye(rgb, mesh[list(corners)], flip=flip)
+            # As UpdateFaceLandmarksCalculator, the eye's points take the iris model's x, y and z;
+            # its depth is relative to the eye crop, so it is shifted onto the mesh's depth there.
             ids = list(contour_ids)
-            points[ids, :2] = contour[:, :2]
-            # The iris model's depth is relative to its eye crop, not the face: keep the mesh's
-            # depth for the contour and put each iris at the mean depth of its eye's contour.
-            iris[:, 2] = mesh[ids[:16], 2].mean()
+            shift = float(mesh[ids, 2].mean() - contour[:, 2].mean())
+            contour[:, 2] += shift
+            iris[:, 2] += shift
+            points[ids] = contour
             if flip:
                 # MediaPipe's 478-point order walks both irises the same way round in the image;
                 # the mirrored crop walks the other way, so its second and fourth points trade places.
