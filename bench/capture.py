@@ -59,7 +59,10 @@ def bench_multiview(mocap: Path) -> dict[str, object]:
     cameras = read_qualisys(root / "calibration" / "Calib.qca.txt")
     names = backends()
     raw_tracks = {
-        b: [extract_track(root / "videos" / f"cam0{c}.mp4", parts=("body",), backend=b)[0] for c in range(1, 5)]
+        b: [
+            extract_track(root / "videos" / f"cam0{c}.mp4", parts=("body",), backend=b)[0]
+            for c in range(1, 5)
+        ]
         for b in names
     }
     anchor = raw_tracks[names[-1]]

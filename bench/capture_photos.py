@@ -116,7 +116,9 @@ def body_pck(people: list[Person], backends: tuple[str, ...] | None = None) -> d
                 found["direct"] = np.array([(lm.x * w, lm.y * h) for lm in result.pose_landmarks.landmark])
         for backend in backends:
             track = capture_image(rgb, parts=("body",), backend=backend)
-            found[backend] = track.body_image[0, :, :2].astype(np.float64) * (w, h) if track.body_valid[0] else None
+            found[backend] = (
+                track.body_image[0, :, :2].astype(np.float64) * (w, h) if track.body_valid[0] else None
+            )
         if found.get("litert") is not None and found.get("mediapipe") is not None:
             distances.append(np.linalg.norm(found["litert"] - found["mediapipe"], axis=1))
         if "direct" in found and "mediapipe" in found:

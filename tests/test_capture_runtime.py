@@ -25,7 +25,8 @@ from ai_engine.capture.runners import (
 from ai_engine.errors import EngineError
 
 needs_mediapipe = pytest.mark.skipif(
-    not mediapipe_available(), reason="mediapipe 0.10.21 is not installed here (it exists for Python 3.11 only)"
+    not mediapipe_available(),
+    reason="mediapipe 0.10.21 is not installed here (it exists for Python 3.11 only)",
 )
 
 PHOTOS = (

@@ -109,8 +109,11 @@ class HandTracker:
             return None
         points = raw.reshape(21, 3).astype(np.float32) / LANDMARK_SIZE
         points[:, 2] /= NORMALIZE_Z
-        return project(points, roi), rotate_world(world.reshape(21, 3), roi.rotation), score, float(
-            handedness.reshape(-1)[0]
+        return (
+            project(points, roi),
+            rotate_world(world.reshape(21, 3), roi.rotation),
+            score,
+            float(handedness.reshape(-1)[0]),
         )
 
     def process(self, rgb: np.ndarray) -> list[Hand]:

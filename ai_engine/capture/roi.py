@@ -42,7 +42,12 @@ class Rect:
 
     def iou(self, other: Rect) -> float:
         """Overlap of the axis-aligned boxes (rotation ignored, as ``AssociationNormRectCalculator``)."""
-        ax0, ay0, ax1, ay1 = self.cx - self.width / 2, self.cy - self.height / 2, self.cx + self.width / 2, self.cy + self.height / 2
+        ax0, ay0, ax1, ay1 = (
+            self.cx - self.width / 2,
+            self.cy - self.height / 2,
+            self.cx + self.width / 2,
+            self.cy + self.height / 2,
+        )
         bx0, by0 = other.cx - other.width / 2, other.cy - other.height / 2
         bx1, by1 = other.cx + other.width / 2, other.cy + other.height / 2
         iw, ih = max(0.0, min(ax1, bx1) - max(ax0, bx0)), max(0.0, min(ay1, by1) - max(ay0, by0))
@@ -58,7 +63,8 @@ def normalize_radians(angle: float) -> float:
 def rotation_between(start: np.ndarray, end: np.ndarray, target_degrees: float) -> float:
     """``DetectionsToRectsCalculator::ComputeRotation`` from two points in pixels."""
     return normalize_radians(
-        math.radians(target_degrees) - math.atan2(-(float(end[1]) - float(start[1])), float(end[0]) - float(start[0]))
+        math.radians(target_degrees)
+        - math.atan2(-(float(end[1]) - float(start[1])), float(end[0]) - float(start[0]))
     )
 
 
@@ -103,7 +109,9 @@ def ssd_anchors(input_size: int, strides: tuple[int, ...]) -> np.ndarray:
             repeats += 2
             layer += 1
         cells = math.ceil(input_size / stride)
-        ys, xs = np.meshgrid((np.arange(cells) + 0.5) / cells, (np.arange(cells) + 0.5) / cells, indexing="ij")
+        ys, xs = np.meshgrid(
+            (np.arange(cells) + 0.5) / cells, (np.arange(cells) + 0.5) / cells, indexing="ij"
+        )
         grid = np.stack([xs.ravel(), ys.ravel()], axis=1)
         centres.append(np.repeat(grid, repeats, axis=0))
     return np.concatenate(centres).astype(np.float32)
@@ -178,6 +186,7 @@ def weighted_nms(
 def rect_to_tensor_matrix(rect: Rect, size: int, *, flip: bool = False) -> np.ndarray:
     """The 2×3 affine that maps frame pixels into a ``size``×``size`` crop of ``rect`` (mirrored if ``flip``)."""
     cos, sin = math.cos(rect.rotation), math.sin(rect.rotation)
+
     # Crop corners (0,0), (size,0), (0,size) come from the rect's rotated corners.
     def corner(u: float, v: float) -> tuple[float, float]:
         dx, dy = (u - 0.5) * rect.width, (v - 0.5) * rect.height

@@ -125,7 +125,9 @@ class PoseRunner:
 class FaceRunner:
     """Face Mesh with iris refinement (478 points); up to ``max_faces`` faces."""
 
-    def __init__(self, *, static_image_mode: bool = False, max_faces: int = 2, backend: str | None = None) -> None:
+    def __init__(
+        self, *, static_image_mode: bool = False, max_faces: int = 2, backend: str | None = None
+    ) -> None:
         self.backend = _checked(backend)
         if self.backend == "mediapipe":
             from . import mediapipe_runners
@@ -165,7 +167,10 @@ class HandsRunner:
             return self._mp.process(rgb)
         found = self._hands.process(rgb)
         return HandsResult(
-            [h.image for h in found], [h.world for h in found], [h.label for h in found], [h.label_score for h in found]
+            [h.image for h in found],
+            [h.world for h in found],
+            [h.label for h in found],
+            [h.label_score for h in found],
         )
 
     def close(self) -> None:

@@ -87,8 +87,8 @@ def _read_installed() -> dict[str, bytes] | None:
         return None
     found: dict[str, bytes] = {}
     for name, (inner, _) in MODELS.items():
-        found[name] = Path(dist.locate_file(inner)).read_bytes()
-    licence = Path(dist.locate_file(LICENSE_IN_WHEEL))
+        found[name] = Path(str(dist.locate_file(inner))).read_bytes()
+    licence = Path(str(dist.locate_file(LICENSE_IN_WHEEL)))
     found["LICENSE"] = licence.read_bytes()
     return found
 
@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m ai_engine.capture.models", description=__doc__)
     parser.add_argument("--check", action="store_true", help="only verify the files already here")
-    parser.add_argument("--wheel", type=Path, help="a mediapipe 0.10.21 wheel to read (default: installed, else pip download)")
+    parser.add_argument(
+        "--wheel", type=Path, help="a mediapipe 0.10.21 wheel to read (default: installed, else pip download)"
+    )
     args = parser.parse_args(argv)
     if not args.check:
         for path in collect(wheel=args.wheel):
