@@ -135,9 +135,9 @@ def test_tracked_video_matches_mediapipe() -> None:
     assert (ours.body_valid == theirs.body_valid).mean() > 0.95
     both = ours.body_valid & theirs.body_valid
     body = np.linalg.norm((ours.body_image[both, :, :2] - theirs.body_image[both, :, :2]) * (w, h), axis=2)
-    assert np.median(body) < 2.0
+    assert np.median(body) < 0.5
     world_mm = 1000 * np.linalg.norm(ours.body_world[both] - theirs.body_world[both], axis=2)
-    assert np.median(world_mm) < 15.0
+    assert np.median(world_mm) < 3.0
     assert (ours.face_valid == theirs.face_valid).mean() > 0.95
 
 
