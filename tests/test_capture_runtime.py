@@ -232,3 +232,20 @@ def test_several_people_in_a_group_photo() -> None:
             )
         matched.add(int(np.argmin(distances)))
     assert len(matched) == len(people)  # nobody captured twice
+
+
+@needs_mediapipe
+def test_hand_tracking_follows_like_mediapipe() -> None:
+    """A hand photo moved a few pixels a frame: the crop re-fitted from the last landmarks tracks it
+    as MediaPipe's does (no palm detection after the first frame)."""
+    import cv2
+
+    rgb = _rgb("mmpose", "tests", "data", "mpii", "004645041.jpg")
+    h, w = rgb.shape[:2]
+    ours, theirs = HandsRunner(backend="litert"), HandsRunner(backend="mediapipe")
+    for frame in range(6):
+        shifted = cv2.warpAffine(rgb, np.float32([[1, 0, 3 * frame], [0, 1, 2 * frame]]), (w, h))
+        a, b = ours.process(shifted), theirs.process(shifted)
+        assert len(a.image) == len(b.image) == 1
+        assert a.labels == b.labels
+        assert np.median(np.linalg.norm((a.image[0][:, :2] - b.image[0][:, :2]) * (w, h), axis=1)) < 0.5
