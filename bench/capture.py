@@ -33,7 +33,7 @@ from capture_photos import annotated_faces, body_pck, coco_people, face_agreemen
 
 from ai_engine.capture import CaptureOptions, capture
 from ai_engine.capture.extract import extract_track
-from ai_engine.capture.mediapipe_runners import FaceRunner, HandsRunner, PoseRunner
+from ai_engine.capture.runners import FaceRunner, HandsRunner, PoseRunner, mediapipe_available
 from ai_engine.video import iter_frames
 
 
@@ -49,6 +49,11 @@ def data_root() -> Path:
 def bench_pck(mocap: Path) -> dict[str, object]:
     data = mocap / "mmpose" / "tests" / "data"
     return {"coco": body_pck(coco_people(data / "coco")), "mpii": body_pck(mpii_people(data / "mpii"))}
+
+
+def backends() -> tuple[str, ...]:
+    """LiteRT (what capture runs) and, where mediapipe 0.10.21 is installed, MediaPipe beside it."""
+    return ("litert", "mediapipe") if mediapipe_available() else ("litert",)
 
 
 def bench_multiview(mocap: Path) -> dict[str, object]:
@@ -134,12 +139,14 @@ def bench_multiview(mocap: Path) -> dict[str, object]:
 
 
 def bench_face(mocap: Path) -> dict[str, object]:
-    return face_agreement(annotated_faces(mocap / "mmpose" / "tests" / "data", mocap / "dlib_faces"))
+    faces = annotated_faces(mocap / "mmpose" / "tests" / "data", mocap / "dlib_faces")
+    return {b: face_agreement(faces, backend=b) for b in backends()}
 
 
-def naive_loop(video: Path) -> tuple[float, float]:
+def naive_loop(video: Path, backend: str = "mediapipe") -> tuple[float, float]:
     """decode → pose → face → hands, one frame at a time, same models and settings. (fps, CPU %)"""
-    pose, face, hands = PoseRunner(), FaceRunner(), HandsRunner()
+    pose = PoseRunner(backend=backend)
+    face, hands = FaceRunner(backend=backend), HandsRunner(backend=backend)
     wall, cpu = time.perf_counter(), time.process_time()
     frames = 0
     try:
@@ -155,48 +162,61 @@ def naive_loop(video: Path) -> tuple[float, float]:
     return frames / wall, 100 * cpu / wall
 
 
-def ours(video: Path) -> tuple[float, float]:
+def ours(video: Path, backend: str = "litert") -> tuple[float, float]:
     """Clapper's capture (decode thread, pose beside face/hands, then clean-up and face curves)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    track = capture(video, CaptureOptions()).track
+    track = capture(video, CaptureOptions(backend=backend)).track
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return track.frame_count / wall, 100 * cpu / wall
 
 
-def ours_one_at_a_time(video: Path) -> tuple[float, float]:
+def ours_one_at_a_time(video: Path, backend: str = "litert") -> tuple[float, float]:
     """Clapper's per-frame work (head-crop face search included) run strictly one step at a time:
     separates what the threads buy from what the extra work costs."""
     wall, cpu = time.perf_counter(), time.process_time()
-    track, _ = extract_track(video, concurrent=False, decode_thread=False)
+    track, _ = extract_track(video, concurrent=False, decode_thread=False, backend=backend)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return track.frame_count / wall, 100 * cpu / wall
 
 
 def bench_speed(mocap: Path, rounds: int = 2) -> dict[str, object]:
     """Best of ``rounds`` interleaved runs each (the machine is shared; the best run is the least
-    disturbed one)."""
+    disturbed one), for every backend: the naive loop over that backend's runners is its anchor.
+
+    ``speedup`` is Clapper over the naive loop on the default (LiteRT) backend;
+    ``litert_over_mediapipe`` compares the two backends' naive loops (same models, same frames).
+    """
     video = mocap / "videos_people" / "sports2d" / "demo.mp4"
-    naive, mine, sequential = [], [], []
-    for _ in range(rounds):
-        naive.append(naive_loop(video))
-        mine.append(ours(video))
-        sequential.append(ours_one_at_a_time(video))
-    best = lambda runs: max(runs, key=lambda r: r[0])  # noqa: E731
-    cpu_ms = lambda run: 1000.0 * run[1] / 100.0 / run[0]  # noqa: E731  (CPU seconds per frame)
-    (n_fps, n_cpu), (o_fps, o_cpu), (s_fps, _s_cpu) = best(naive), best(mine), best(sequential)
-    return {
-        "video": video.name,
-        "naive_cpu_ms_per_frame": cpu_ms(best(naive)),
-        "clapper_cpu_ms_per_frame": cpu_ms(best(mine)),
-        "load_average": os.getloadavg()[0],
-        "naive_fps": n_fps,
-        "naive_cpu_percent": n_cpu,
-        "clapper_fps": o_fps,
-        "clapper_cpu_percent": o_cpu,
-        "clapper_one_at_a_time_fps": s_fps,
-        "speedup": o_fps / n_fps,
-        "runs": {"naive": naive, "clapper": mine, "clapper_one_at_a_time": sequential},
+    names = backends()
+    runs: dict[str, dict[str, list[tuple[float, float]]]] = {
+        b: {"naive": [], "clapper": [], "clapper_one_at_a_time": []} for b in names
     }
+    for _ in range(rounds):
+        for b in names:
+            runs[b]["naive"].append(naive_loop(video, b))
+            runs[b]["clapper"].append(ours(video, b))
+            runs[b]["clapper_one_at_a_time"].append(ours_one_at_a_time(video, b))
+    best = lambda r: max(r, key=lambda x: x[0])  # noqa: E731
+    cpu_ms = lambda run: 1000.0 * run[1] / 100.0 / run[0]  # noqa: E731  (CPU seconds per frame)
+    out: dict[str, object] = {"video": video.name, "load_average": os.getloadavg()[0]}
+    for b in names:
+        (n_fps, n_cpu), (o_fps, o_cpu), (s_fps, _) = (best(runs[b][k]) for k in runs[b])
+        out[b] = {
+            "naive_fps": n_fps,
+            "naive_cpu_percent": n_cpu,
+            "naive_cpu_ms_per_frame": cpu_ms(best(runs[b]["naive"])),
+            "clapper_fps": o_fps,
+            "clapper_cpu_percent": o_cpu,
+            "clapper_cpu_ms_per_frame": cpu_ms(best(runs[b]["clapper"])),
+            "clapper_one_at_a_time_fps": s_fps,
+            "speedup": o_fps / n_fps,
+            "runs": runs[b],
+        }
+    out["speedup"] = out["litert"]["speedup"]  # type: ignore[index]
+    if "mediapipe" in names:
+        out["litert_over_mediapipe"] = out["litert"]["naive_fps"] / out["mediapipe"]["naive_fps"]  # type: ignore[index]
+        out["clapper_litert_over_mediapipe"] = out["litert"]["clapper_fps"] / out["mediapipe"]["clapper_fps"]  # type: ignore[index]
+    return out
 
 
 SECTIONS = {"pck": bench_pck, "multiview": bench_multiview, "face": bench_face, "speed": bench_speed}
@@ -205,9 +225,19 @@ SECTIONS = {"pck": bench_pck, "multiview": bench_multiview, "face": bench_face, 
 def _print(results: dict[str, object]) -> None:
     if "pck" in results:
         for name, r in results["pck"].items():  # type: ignore[attr-defined]
+            cols = ", ".join(
+                f"{label} {r[key]:.3f}"
+                for label, key in (
+                    ("MediaPipe direct", "pck_direct"),
+                    ("Clapper/mediapipe", "pck_mediapipe"),
+                    ("Clapper/LiteRT", "pck_litert"),
+                )
+                if key in r
+            )
             print(
-                f"PCK@0.2 {name}: MediaPipe direct {r['pck_direct']:.3f}, Clapper {r['pck_ours']:.3f} "
-                f"({r['keypoints']} keypoints, {r['images']} photos, identical landmarks: {bool(r['identical_landmarks'])})"
+                f"PCK@0.2 {name}: {cols} ({r['keypoints']} keypoints, {r['images']} photos; LiteRT vs MediaPipe "
+                f"median {r['agreement_px']:.2f} px); every annotated person ({r['people_annotated']}): one person "
+                f"{r['pck_all_people_one_person']:.3f}, LiteRT following up to 8 {r['pck_all_people_litert']:.3f}"
             )
     if "multiview" in results:
         mv = results["multiview"]
@@ -231,20 +261,28 @@ def _print(results: dict[str, object]) -> None:
                 f"swapped {p['swapped_frames']}, {p['frames_solved']} frames solved, offset found {p['offset_frames']}"
             )
     if "face" in results:
-        f = results["face"]
-        print(
-            f"face ({f['faces_meshed']}/{f['faces_annotated']} annotated faces): jawOpen vs lip gap Spearman "  # type: ignore[index]
-            f"{f['jaw_open_spearman']:.3f} (target ≥ 0.8); eyeBlink vs eye aspect ratio {f['eye_blink_spearman']:.3f} (target ≤ -0.8)"  # type: ignore[index]
-        )
+        for b, f in results["face"].items():  # type: ignore[attr-defined]
+            print(
+                f"face {b} ({f['faces_meshed']}/{f['faces_annotated']} annotated faces): jawOpen vs lip gap Spearman "
+                f"{f['jaw_open_spearman']:.3f} (target ≥ 0.8); eyeBlink vs eye aspect ratio {f['eye_blink_spearman']:.3f} (target ≤ -0.8)"
+            )
     if "speed" in results:
         s = results["speed"]
-        print(
-            f"speed on {s['video']}: naive loop {s['naive_fps']:.1f} fps at {s['naive_cpu_percent']:.0f}% CPU; "  # type: ignore[index]
-            f"Clapper {s['clapper_fps']:.1f} fps at {s['clapper_cpu_percent']:.0f}% CPU "  # type: ignore[index]
-            f"({s['speedup']:.2f}×; Clapper's work one step at a time {s['clapper_one_at_a_time_fps']:.1f} fps); CPU per frame "  # type: ignore[index]
-            f"{s['naive_cpu_ms_per_frame']:.1f} ms naive vs {s['clapper_cpu_ms_per_frame']:.1f} ms Clapper; "  # type: ignore[index]
-            f"machine load {s['load_average']:.1f} on {os.cpu_count()} cores"  # type: ignore[index]
-        )
+        for b in ("litert", "mediapipe"):
+            if b not in s:  # type: ignore[operator]
+                continue
+            r = s[b]  # type: ignore[index]
+            print(
+                f"speed {b} on {s['video']}: naive loop {r['naive_fps']:.1f} fps at {r['naive_cpu_percent']:.0f}% CPU; "  # type: ignore[index]
+                f"Clapper {r['clapper_fps']:.1f} fps at {r['clapper_cpu_percent']:.0f}% CPU "
+                f"({r['speedup']:.2f}×; one step at a time {r['clapper_one_at_a_time_fps']:.1f} fps); CPU per frame "
+                f"{r['naive_cpu_ms_per_frame']:.1f} ms naive vs {r['clapper_cpu_ms_per_frame']:.1f} ms Clapper"
+            )
+        if "litert_over_mediapipe" in s:  # type: ignore[operator]
+            print(
+                f"  LiteRT / MediaPipe: naive loop {s['litert_over_mediapipe']:.2f}×, Clapper "  # type: ignore[index]
+                f"{s['clapper_litert_over_mediapipe']:.2f}×; machine load {s['load_average']:.1f} on {os.cpu_count()} cores"  # type: ignore[index]
+            )
 
 
 def main() -> int:

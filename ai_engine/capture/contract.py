@@ -40,6 +40,7 @@ class CaptureOptions(Contract):
     max_side: int | None = None
     concurrent: bool = True
     solve: bool = True  # the whole-take body solve (False: per-frame filter only, as before)
+    backend: str | None = None  # runners.BACKENDS; None: runners.default_backend() (LiteRT)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parts) - set(PARTS))

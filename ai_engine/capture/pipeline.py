@@ -83,6 +83,7 @@ def capture(
         parts=parts,
         max_side=options.max_side,
         concurrent=options.concurrent,
+        backend=options.backend,
         progress=sub_progress(progress, 0.0, 0.92),
         should_stop=should_stop,
     )
