@@ -32,7 +32,7 @@ from ai_engine.fx.imageset import load_image_set  # noqa: E402
 from ai_engine.fx.maps import luminance, normal_map, roughness_map  # noqa: E402
 from ai_engine.fx.metrics import loop_ratio, seam_ratio  # noqa: E402
 from ai_engine.fx.modelfile import DCGAN, FxModel  # noqa: E402
-from ai_engine.fx.presets import PRESETS, list_presets, resolve_model  # noqa: E402
+from ai_engine.fx.presets import USAGE, list_presets, resolve_model  # noqa: E402
 from ai_engine.fx.procedural import make_images  # noqa: E402
 from ai_engine.fx.train import train  # noqa: E402
 
@@ -136,7 +136,7 @@ def compare(
     }
     if loops:
         frames = list(
-            generate_loop(ours, size=256, frames=24, seed=2, drift=PRESETS.get(name, PRESETS["grunge"]).drift)
+            generate_loop(ours, size=256, frames=24, seed=2, drift=USAGE.get(name, USAGE["grunge"]).drift)
         )
         row["loop_ratio"] = round(loop_ratio(frames), 3)
     print(json.dumps(row), flush=True)
@@ -157,7 +157,7 @@ def contact_sheet(models: dict[str, FxModel], path: Path) -> None:
         for i in range(0, len(tiles), 3)
     ]
     first = next(iter(models))
-    drift = PRESETS.get(first, PRESETS["grunge"]).drift
+    drift = USAGE.get(first, USAGE["grunge"]).drift
     frames = list(generate_loop(models[first], size=192, frames=16, seed=5, drift=drift))
     strip = np.concatenate([frames[i] for i in range(0, 16, 2)], axis=1)
     strip = cv2.resize(strip, (rows[0].shape[1], int(rows[0].shape[1] / strip.shape[1] * strip.shape[0])))
@@ -190,7 +190,7 @@ def main() -> int:
 
     torch.set_num_threads(args.threads)
     results: dict[str, object] = {"threads": args.threads, "rows": []}
-    presets = {p["name"]: resolve_model(p["name"]) for p in list_presets()}
+    presets = {p.name: resolve_model(p.name) for p in list_presets()}
     if presets and not args.skip_presets:
         speed_model = presets.get("fire") or next(iter(presets.values()))
         for threads in (1, 2):  # the target is "on 2 cores"; on a shared machine 1 thread can win

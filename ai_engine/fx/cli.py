@@ -15,11 +15,16 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
+from .contract import GENERATE, GenerateRequest, GenerateResult, PresetsResult
+from .procedural import GENERATORS
+
+if TYPE_CHECKING:
+    from .models import SpatialGANConfig
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train = sub.add_parser("train", help="train a generator on a folder of example images")
     train.add_argument("images", nargs="?", help="folder (or file) of training images")
     train.add_argument(
-        "--procedural", metavar="NAME", help="train on this procedural preset's images instead"
+        "--procedural",
+        choices=tuple(GENERATORS),
+        help="train on this procedural texture's images instead",
     )
     train.add_argument(
         "--out", required=True, help="model file to write (.pt; card .json and thumbnail .png beside)"
@@ -73,7 +80,7 @@ def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data) if args.json else text)
 
 
-def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
+def _progress_printer(enabled: bool) -> Callable[[float, str], None]:
     last = [0.0]
 
     def report(fraction: float, message: str) -> None:
@@ -86,43 +93,44 @@ def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     if args.fx_command == "presets":
-        from .presets import list_presets
+        from .catalog import list_presets
 
-        presets = list_presets()
+        presets = PresetsResult(presets=list_presets())
         _print(
             args,
-            {"presets": presets},
-            "\n".join(f"{p['name']:10s} {p['label']}: {p['description']}" for p in presets),
+            presets.to_dict(),
+            "\n".join(f"{p.name:10s} {p.label}: {p.description}" for p in presets.presets),
         )
         return 0
     if args.fx_command == "train":
         return _train(args)
-    from . import jobs
+    from ..worker import JobContext, run_job
 
-    ctx = SimpleNamespace(
+    request = GenerateRequest(
+        model=args.model,
+        size=args.size,
+        seed=args.seed,
+        frames=args.frames,
+        tileable=args.tileable,
+        maps=args.maps,
+        hdr=args.hdr,
+        out_dir=Path(args.out),
+        name=args.name,
+    )
+    ctx = JobContext(
         workdir=Path(args.out),
         progress=_progress_printer(not args.json),
         should_stop=lambda: False,
-        warn=lambda m: print(m, file=sys.stderr),
+        warn=lambda message: print(message, file=sys.stderr),
     )
-    request = {
-        "model": args.model,
-        "size": args.size,
-        "seed": args.seed,
-        "frames": args.frames,
-        "tileable": args.tileable,
-        "maps": args.maps,
-        "hdr": args.hdr,
-        "out_dir": args.out,
-        "name": args.name,
-    }
-    result = jobs.generate(request, ctx)  # type: ignore[arg-type]
-    count = len(result["frames"]) or len(result["files"])
-    _print(args, result, f"wrote {count} files to {args.out} in {result['seconds']} s")
+    result: GenerateResult = run_job(GENERATE, request, ctx)
+    count = len(result.frames) or len(result.files)
+    _print(args, result.to_dict(), f"wrote {count} files to {args.out} in {result.seconds} s")
     return 0
 
 
-def _config(text: str | None):  # type: ignore[no-untyped-def]
+def _config(text: str | None) -> SpatialGANConfig | None:
+    """``--config``: SpatialGANConfig fields as JSON (the defaults when absent)."""
     from .models import SpatialGANConfig
 
     if not text:
@@ -134,23 +142,16 @@ def _config(text: str | None):  # type: ignore[no-untyped-def]
 
 
 def _train(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+    from .catalog import USAGE
+    from .procedural import make_images
     from .training_run import train_and_save
 
     preset = None
     if args.procedural:
-        from .presets import PRESETS
-        from .procedural import GENERATORS, make_images
-
-        if args.procedural not in GENERATORS:
-            raise EngineError(
-                f"No procedural texture {args.procedural!r}; choose one of {', '.join(GENERATORS)}."
-            )
         # 256 px images: the 64 px training crops then see a quarter of the picture (whole flames)
         data = {"procedural": args.procedural, "count": 6, "size": 256, "seed": args.seed}
         images: Any = make_images(args.procedural, count=6, size=256, seed=args.seed)
-        preset = {"name": args.procedural, **asdict(PRESETS[args.procedural]), "training_data": data}
+        preset = {"name": args.procedural, **USAGE[args.procedural].to_json(), "training_data": data}
     elif args.images:
         images = args.images
     else:
@@ -164,18 +165,18 @@ def _train(args: argparse.Namespace) -> int:
         resume=args.resume,
         batch_size=args.batch_size,
         crop=args.crop,
+        config=_config(args.config),
         evaluate_patches=args.eval_patches,
         threads=args.threads,
         preset=preset,
         preview_path=Path(args.preview) if args.preview else None,
         progress=_progress_printer(not args.json),
     )
-    if result:
-        card = result["card"]
+    if result is not None:
         _print(
             args,
-            result,
-            f"saved {result['model']}: {card['steps']} steps, {card['training_seconds']} s, "
-            f"SWD {card['metrics']['swd']} (floor {card['metrics']['swd_floor']})",
+            result.to_dict(),
+            f"saved {result.model}: {result.steps} steps, {result.training_seconds} s, "
+            f"SWD {result.metrics.swd} (floor {result.metrics.swd_floor})",
         )
     return 0

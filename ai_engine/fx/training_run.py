@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..progress import ProgressFn, StopFn, never_stop, no_progress, sub_progress
+from .contract import Metrics, TrainResult
 from .evaluate import evaluate
 from .imageset import load_image_set
 from .modelfile import FxModel, save_model
@@ -51,11 +52,11 @@ def train_and_save(
     evaluate_patches: int = 32768,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
-) -> dict[str, Any]:
+) -> TrainResult | None:
     """Train on ``images`` and save ``out`` (+ ``.json`` card, ``.png`` thumbnail, ``.ckpt`` checkpoint).
 
     Returns:
-        ``{"model", "card", "checkpoint", "preview"}`` (empty dict on ranks other than 0 under torchrun).
+        The saved files and the card's figures (None on ranks other than 0 under torchrun).
 
     Raises:
         BadImageSet, BadModelFile (resume), Cancelled (the checkpoint stays resumable).
@@ -86,7 +87,7 @@ def train_and_save(
         resume=resume,
     )
     if current_rank() != 0:
-        return {}
+        return None
     progress(0.96, "measuring the model (SWD, seams)")
     model = FxModel(generator=result.generator, card=result.card)
     card = dict(result.card)
@@ -96,11 +97,19 @@ def train_and_save(
     save_model(out, result.generator, card)
     from .generate import generate_texture
 
-    write_png(out.with_suffix(".png"), generate_texture(FxModel(result.generator, card), size=128, seed=seed))
+    thumbnail = out.with_suffix(".png")
+    write_png(thumbnail, generate_texture(FxModel(result.generator, card), size=128, seed=seed))
     progress(1.0, "saved")
-    return {
-        "model": str(out),
-        "card": card,
-        "checkpoint": str(checkpoint_path(out)),
-        "preview": str(preview_path) if preview_path else None,
-    }
+    metrics = Metrics.from_card(card)
+    assert metrics is not None
+    return TrainResult(
+        model=out,
+        card=out.with_suffix(".json"),
+        checkpoint=checkpoint_path(out),
+        thumbnail=thumbnail,
+        steps=int(card["steps"]),
+        training_seconds=float(card["training_seconds"]),
+        images_per_second=float(card["images_per_second"]),
+        metrics=metrics,
+        preview=preview_path if preview_path is not None and preview_path.is_file() else None,
+    )
