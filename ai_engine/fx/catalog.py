@@ -44,6 +44,15 @@ USAGE: dict[str, PresetInfo] = {
     "magic": PresetInfo("Magic energy", "violet filaments with sparks", "emission", (0, 0), 6.0),
     "caustics": PresetInfo("Caustics", "light on a pool floor", "surface", (1, 0), 3.0),
     "grunge": PresetInfo("Grunge", "stains, grain and scratches", "surface", (0, 0), 1.0),
+    "lightning": PresetInfo("Lightning", "forked bolts on a night sky", "emission", (0, 0), 10.0),
+}
+
+# The real example each preset is trained on, under the shared texture data (licence in its
+# MANIFEST.md: embark MIT/Apache-2.0, gimp GPL-3+); presets without one are trained on ``procedural``.
+EXAMPLES: dict[str, str] = {
+    "smoke": "embark/smoke_smoke_dark.png",
+    "caustics": "embark/1.jpg",
+    "lightning": "gimp/Sky_lightning.png",
 }
 PRESETS = USAGE  # the name the CLI and the benchmark used before the house plan
 

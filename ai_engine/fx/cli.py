@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
+from .catalog import USAGE
 from .contract import GENERATE, GenerateRequest, GenerateResult, PresetsResult
 from .procedural import GENERATORS
 
@@ -40,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="train on this procedural texture's images instead",
     )
     train.add_argument(
+        "--preset",
+        choices=tuple(USAGE),
+        help="record this preset's usage (material, drift) in the card, to ship it as that preset",
+    )
+    train.add_argument(
         "--out", required=True, help="model file to write (.pt; card .json and thumbnail .png beside)"
     )
     train.add_argument("--minutes", type=float, default=5.0, help="wall-time budget (default 5)")
@@ -48,8 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--resume", help="checkpoint (.ckpt) to continue from")
-    train.add_argument("--batch-size", type=int, default=16)
-    train.add_argument("--crop", type=int, default=64, help="training crop in px (multiple of 16)")
+    train.add_argument("--batch-size", type=int, default=None, help="crops per step (default: from the crop)")
+    train.add_argument(
+        "--crop",
+        type=int,
+        default=None,
+        help="training crop in px (multiple of 16; default: from the examples' structure)",
+    )
+    train.add_argument(
+        "--hold-out",
+        action="store_true",
+        help="train on the left 2/3 of each example, measure the card's SWD on the right third",
+    )
     train.add_argument(
         "--threads", type=int, default=None, help="torch CPU threads (1 is best on a busy machine)"
     )
@@ -142,7 +158,6 @@ def _config(text: str | None) -> SpatialGANConfig | None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .catalog import USAGE
     from .procedural import make_images
     from .training_run import train_and_save
 
@@ -154,6 +169,9 @@ def _train(args: argparse.Namespace) -> int:
         preset = {"name": args.procedural, **USAGE[args.procedural].to_json(), "training_data": data}
     elif args.images:
         images = args.images
+        if args.preset:
+            data = {"example": [Path(args.images).name], "held_out": bool(args.hold_out)}
+            preset = {"name": args.preset, **USAGE[args.preset].to_json(), "training_data": data}
     else:
         raise EngineError("Give a folder of training images (or --procedural NAME).")
     result = train_and_save(
@@ -165,6 +183,7 @@ def _train(args: argparse.Namespace) -> int:
         resume=args.resume,
         batch_size=args.batch_size,
         crop=args.crop,
+        hold_out=args.hold_out,
         config=_config(args.config),
         evaluate_patches=args.eval_patches,
         threads=args.threads,

@@ -29,8 +29,10 @@ from ..progress import ProgressFn, StopFn, never_stop, no_progress
 from .dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from .imageset import ImageSet, load_image_set, random_crops
 from .modelfile import CHECKPOINT_FORMAT, DCGAN, FORMAT_VERSION, SPATIAL, atomic_torch_save, read_payload
-from .models import PatchDiscriminator, SpatialGANConfig, SpatialGenerator, init_weights
+from .models import SpatialGANConfig, SpatialGenerator, init_weights, make_discriminator
 from .noise import draw_noise
+from .structure import check_not_flat, choose_crop
+from .texture_loss import patch_swd
 
 PreviewFn = Callable[[np.ndarray, int], None]
 
@@ -71,7 +73,7 @@ def _distributed_rank() -> tuple[int, int]:
 
 def _build(architecture: str, config: Any) -> tuple[nn.Module, nn.Module]:
     if architecture == SPATIAL:
-        return SpatialGenerator(config=config), PatchDiscriminator(config=config)
+        return SpatialGenerator(config=config), make_discriminator(config)
     return DCGANGenerator(config=config), DCGANDiscriminator(config=config)
 
 
@@ -119,6 +121,19 @@ def _to_uint8(images: torch.Tensor) -> np.ndarray:
 # ------------------------------------------------------------------------------ the GAN step
 
 
+def adversarial_loss(output: torch.Tensor | list[torch.Tensor], real: bool) -> torch.Tensor:
+    """Binary cross-entropy of D's logits against "real" or "fake"; a multi-scale D's maps are averaged."""
+    outputs = output if isinstance(output, list) else [output]
+    losses = [
+        nn.functional.binary_cross_entropy_with_logits(o, torch.ones_like(o) if real else torch.zeros_like(o))
+        for o in outputs
+    ]
+    return losses[0] if len(losses) == 1 else torch.stack(losses).mean()
+
+
+TextureLoss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
 def gan_step(
     net_g: nn.Module,
     net_d: nn.Module,
@@ -126,31 +141,30 @@ def gan_step(
     optimizer_d: torch.optim.Optimizer,
     real: torch.Tensor,
     fake: torch.Tensor,
-    criterion: nn.Module,
+    texture_loss: TextureLoss | None = None,
 ) -> tuple[float, float]:
     """One update of both networks, as pytorch/examples' dcgan; returns (loss D, loss G).
 
     ``fake`` is ``net_g``'s output for this step's noise (made by the caller, who knows the noise).
     Real and fake go through D as separate batches (BatchNorm statistics never mix them), and D's
-    two terms are summed into one backward (one all-reduce under DDP).
+    two terms are summed into one backward (one all-reduce under DDP). ``texture_loss(fake, real)``,
+    when given, is added to G's loss.
     """
     ############################
     # (1) Update D network: maximize log(D(x)) + log(1 - D(G(z)))
     ############################
     optimizer_d.zero_grad(set_to_none=True)
-    output_real, output_fake = net_d(real), net_d(fake.detach())
-    err_d = criterion(output_real, torch.ones_like(output_real)) + criterion(
-        output_fake, torch.zeros_like(output_fake)
-    )
+    err_d = adversarial_loss(net_d(real), True) + adversarial_loss(net_d(fake.detach()), False)
     err_d.backward()
     optimizer_d.step()
 
     ############################
-    # (2) Update G network: maximize log(D(G(z)))  (the non-saturating loss)
+    # (2) Update G network: maximize log(D(G(z)))  (the non-saturating loss) [+ texture statistics]
     ############################
     optimizer_g.zero_grad(set_to_none=True)
-    output = net_d(fake)
-    err_g = criterion(output, torch.ones_like(output))
+    err_g = adversarial_loss(net_d(fake), True)
+    if texture_loss is not None:
+        err_g = err_g + texture_loss(fake, real)
     err_g.backward()
     optimizer_g.step()
     return err_d.item(), err_g.item()
@@ -230,25 +244,43 @@ class TrainingState:
             module.to(device)
 
 
-def _read_resume(resume: str | Path, architecture: str, config: Any) -> dict[str, Any]:
-    """The checkpoint to continue from, refused when it was trained with other settings."""
+def _read_resume(resume: str | Path, architecture: str, config: Any, image_set: ImageSet) -> dict[str, Any]:
+    """The checkpoint to continue from, refused when it was trained with other settings or images."""
     payload = read_payload(resume, CHECKPOINT_FORMAT)
     card_before = json.loads(payload["card"])
+    name = Path(str(resume)).name
     if card_before.get("architecture") != architecture or card_before.get("config") != config.to_json():
         raise BadModelFile(
-            f"{Path(str(resume)).name} was trained with another architecture or settings; "
+            f"{name} was trained with another architecture or settings; "
             "resume with the same ones or start a new training."
+        )
+    before = card_before.get("training_images", {})
+    if before.get("sha256") != image_set.digest:
+        raise BadModelFile(
+            f"{name} was trained on other example images ({', '.join(before.get('names', [])) or 'unknown'}, "
+            f"not {', '.join(image_set.names)}): resuming would mix two textures. Resume with the same "
+            "images, or start a new training."
         )
     return payload
 
 
-def _settings(architecture: str, config: Any, crop: int) -> tuple[Any, int]:
-    """The architecture's default config when None, and the crop it trains on."""
+def _settings(architecture: str, config: Any, crop: int | None, image_set: ImageSet) -> tuple[Any, int]:
+    """The architecture's default config when None, and the crop it trains on (None: chosen from
+    the examples' correlation length, see ``structure.choose_crop``)."""
     if architecture == DCGAN:
         config = config or DCGANConfig()
         return config, config.image_size
-    config = config or SpatialGANConfig()
+    if crop is None:
+        crop, _ = choose_crop(image_set.images)
+    config = config or SpatialGANConfig.multiscale(crop)
     return config, max(config.scale, crop - crop % config.scale)
+
+
+def _texture_loss(config: Any, noise_rng: torch.Generator) -> TextureLoss | None:
+    if not getattr(config, "swd_weight", 0.0):
+        return None
+    weight, levels = float(config.swd_weight), int(config.swd_levels)
+    return lambda fake, real: weight * patch_swd(fake, real, generator=noise_rng, levels=levels)
 
 
 def _devices(device: str, threads: int | None) -> tuple[int, int, torch.device]:
@@ -293,8 +325,8 @@ def train(
     architecture: str = SPATIAL,
     config: SpatialGANConfig | DCGANConfig | None = None,
     max_steps: int | None = None,
-    batch_size: int = 16,
-    crop: int = 64,
+    batch_size: int | None = None,
+    crop: int | None = None,
     seed: int = 0,
     learning_rate: float = 5e-4,
     threads: int | None = None,
@@ -315,8 +347,9 @@ def train(
         architecture: ``"spatial-gan"`` (Clapper's) or ``"dcgan"`` (the 64×64 baseline).
         config: hyper-parameters; defaults of the architecture when None.
         max_steps: stop after this many steps in total (tests, reproducible runs), whatever the time.
-        batch_size: crops per step per process.
-        crop: training crop side in px (a multiple of the generator's scale; DCGAN: 64).
+        batch_size: crops per step per process (None: 16 at 64² crops, fewer for larger crops, ≥ 8).
+        crop: training crop side in px (a multiple of the generator's scale; DCGAN: 64); None
+            chooses it from the examples' structure (about four correlation lengths, 64–256).
         seed: seeds weights, crops and noise; the same seed and steps give the same weights.
         learning_rate: Adam's, for both networks (β1 = 0.5, as DCGAN); 5e-4 learned fastest in
             minute-long CPU runs (2e-4, the DCGAN default, is what the baseline uses).
@@ -337,18 +370,23 @@ def train(
         BadImageSet: unusable images; BadModelFile: an unusable resume file; Cancelled.
     """
     rank, world, torch_device = _devices(device, threads)
-    config, crop = _settings(architecture, config, crop)
-    image_set = images if isinstance(images, ImageSet) else load_image_set(images, min_side=crop)
+    image_set = (
+        images if isinstance(images, ImageSet) else load_image_set(images, min_side=min(crop or 64, 64))
+    )
+    check_not_flat(image_set.images, image_set.names)
+    config, crop = _settings(architecture, config, crop, image_set)
+    if batch_size is None:
+        batch_size = 64 if architecture == DCGAN else max(8, min(16, 16 * 64 * 64 // (crop * crop)))
     if image_set.min_side < crop:
         image_set = load_image_set(list(image_set.images), min_side=crop)  # raises with the sizes
-    resumed = _read_resume(resume, architecture, config) if resume else None
+    resumed = _read_resume(resume, architecture, config, image_set) if resume else None
     state = TrainingState.fresh(architecture, config, seed=seed, rank=rank, learning_rate=learning_rate)
     if resumed is not None:
         state.load(resumed, Path(str(resume)).name)
     state.to(torch_device)
     net_g = _parallel(state.generator, world, torch_device)
     net_d = _parallel(state.discriminator, world, torch_device)
-    criterion = nn.BCEWithLogitsLoss()
+    texture_loss = _texture_loss(config, state.noise_rng)
     card: dict[str, Any] = {
         "architecture": architecture,
         "config": config.to_json(),
@@ -394,7 +432,7 @@ def train(
             noise_rng=state.noise_rng,
             device=torch_device,
         )
-        loss_d, loss_g = gan_step(net_g, net_d, state.opt_g, state.opt_d, real, fake, criterion)
+        loss_d, loss_g = gan_step(net_g, net_d, state.opt_g, state.opt_d, real, fake, texture_loss)
         state.step += 1
         _update_ema(state.ema, state.generator, min(0.999, (1 + state.step) / (10 + state.step)))
 

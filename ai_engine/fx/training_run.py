@@ -10,7 +10,7 @@ import numpy as np
 from ..progress import ProgressFn, StopFn, never_stop, no_progress, sub_progress
 from .contract import Metrics, TrainResult
 from .evaluate import evaluate
-from .imageset import load_image_set
+from .imageset import ImageSet, load_image_set, split_held_out
 from .modelfile import FxModel, save_model
 from .models import SpatialGANConfig
 from .train import train
@@ -43,8 +43,9 @@ def train_and_save(
     preview_path: Path | None = None,
     preview_every: float = 15.0,
     max_steps: int | None = None,
-    batch_size: int = 16,
-    crop: int = 64,
+    batch_size: int | None = None,
+    crop: int | None = None,
+    hold_out: bool = False,
     threads: int | None = None,
     preset: dict[str, Any] | None = None,
     config: SpatialGANConfig | None = None,
@@ -55,6 +56,9 @@ def train_and_save(
 ) -> TrainResult | None:
     """Train on ``images`` and save ``out`` (+ ``.json`` card, ``.png`` thumbnail, ``.ckpt`` checkpoint).
 
+    ``crop`` None chooses the training crop from the examples' structure; ``hold_out`` trains on the
+    left two-thirds of each example and measures the card's SWD on the right third (presets, bench).
+
     Returns:
         The saved files and the card's figures (None on ranks other than 0 under torchrun).
 
@@ -63,7 +67,12 @@ def train_and_save(
     """
     from .train import current_rank
 
-    image_set = load_image_set(images, min_side=crop)
+    image_set = (
+        images if isinstance(images, ImageSet) else load_image_set(images, min_side=min(crop or 64, 64))
+    )
+    held_out = None
+    if hold_out:
+        image_set, held_out = split_held_out(image_set)
 
     def on_preview(image: np.ndarray, step: int) -> None:
         if preview_path is not None:
@@ -93,7 +102,9 @@ def train_and_save(
     card = dict(result.card)
     if preset:
         card["preset"] = preset
-    card["metrics"] = evaluate(model, image_set, patches_per_level=evaluate_patches, seed=seed)
+    card["metrics"] = evaluate(
+        model, image_set, held_out=held_out, patches_per_level=evaluate_patches, seed=seed
+    )
     save_model(out, result.generator, card)
     from .generate import generate_texture
 
