@@ -139,7 +139,7 @@ def compare(
     held_out: ImageSet | None,
     drift: tuple[int, int],
 ) -> dict[str, object]:
-    ours_eval = evaluate(ours, train_set, held_out=held_out)
+    ours_eval = evaluate(ours, train_set, held_out=held_out, patches_per_level=EVAL_PATCHES[0])
     row: dict[str, object] = {"set": name, "crop": ours.card.get("crop"), **ours_eval}
 
     def ratio(key: str, floor: str, figures: dict[str, object] = ours_eval) -> float | None:
@@ -152,7 +152,7 @@ def compare(
         row[f"{scale}_shift_over_floor"] = ratio(f"{scale}_shift", f"{scale}_floor")
         row[f"{scale}_seen_ours_over_floor"] = ratio(f"{scale}_seen", f"{scale}_seen_floor")
     if baseline is not None:
-        base_eval = evaluate(baseline, train_set, held_out=held_out)
+        base_eval = evaluate(baseline, train_set, held_out=held_out, patches_per_level=EVAL_PATCHES[0])
         for scale in ("swd", "swd_coarse"):
             row[f"{scale}_baseline"] = base_eval.get(scale)
             row[f"{scale}_baseline_over_floor"] = ratio(scale, f"{scale}_floor", base_eval)
@@ -239,6 +239,39 @@ def write_results(results: dict[str, object]) -> None:
 
 
 RESULT_SUFFIX = [""]
+EVAL_PATCHES = [32768]
+
+
+METRIC_KEYS = ("swd", "swd_floor", "swd_shift", "swd_seen", "swd_seen_floor", "seam_ratio", "evaluated_on")
+
+
+def write_cards(results_file: Path) -> None:
+    """Record a presets run's measured figures (both scales) in the shipped presets' cards."""
+    from ai_engine.fx.modelfile import save_model
+
+    rows = json.loads(results_file.read_text())["rows"]
+    for row in rows:
+        name = str(row["set"])
+        if name not in {p.name for p in list_presets()}:
+            continue
+        model = resolve_model(name)
+        keys = [
+            *METRIC_KEYS,
+            *(k.replace("swd", "swd_coarse", 1) for k in METRIC_KEYS if k.startswith("swd")),
+        ]
+        metrics = {key: row[key] for key in keys if key in row}
+        metrics["measured_by"] = (
+            f"bench/fx.py ({results_file.name}, {row.get('eval_patches', 'see run')} patches)"
+        )
+        card = {**model.card, "metrics": {**model.card.get("metrics", {}), **metrics}}
+        save_model(resolve_preset_path(name), model.generator, card)
+        print(f"{name}: card metrics updated", flush=True)
+
+
+def resolve_preset_path(name: str) -> Path:
+    from ai_engine.fx.catalog import preset_path
+
+    return preset_path(name)
 
 
 def main() -> int:
@@ -250,13 +283,24 @@ def main() -> int:
     parser.add_argument("--skip-photos", action="store_true")
     parser.add_argument("--skip-presets", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--eval-patches", type=int, default=32768, help="7×7 patches per pyramid level in each SWD"
+    )
     parser.add_argument("--tag", default="", help="suffix of the results file (fx_results<TAG>.json)")
+    parser.add_argument(
+        "--cards-from", type=Path, help="only write the figures of this results file into the presets' cards"
+    )
     args = parser.parse_args()
+    if args.cards_from:
+        write_cards(args.cards_from)
+        return 0
+    results: dict[str, object] = {"threads": args.threads, "rows": []}
     RESULT_SUFFIX[0] = args.tag
+    EVAL_PATCHES[0] = args.eval_patches
+    results["eval_patches"] = args.eval_patches
     import torch
 
     torch.set_num_threads(args.threads)
-    results: dict[str, object] = {"threads": args.threads, "rows": []}
     rows: list[dict[str, object]] = results["rows"]  # type: ignore[assignment]
     sheet: list[np.ndarray] = []
     presets = {p.name: resolve_model(p.name) for p in list_presets()}
