@@ -249,7 +249,8 @@ def write_cards(results_file: Path) -> None:
     """Record a presets run's measured figures (both scales) in the shipped presets' cards."""
     from ai_engine.fx.modelfile import save_model
 
-    rows = json.loads(results_file.read_text())["rows"]
+    results = json.loads(results_file.read_text())
+    rows = results["rows"]
     for row in rows:
         name = str(row["set"])
         if name not in {p.name for p in list_presets()}:
@@ -260,10 +261,12 @@ def write_cards(results_file: Path) -> None:
             *(k.replace("swd", "swd_coarse", 1) for k in METRIC_KEYS if k.startswith("swd")),
         ]
         metrics = {key: row[key] for key in keys if key in row}
+        data = model.card.get("preset", {}).get("training_data", {})
+        against = "fresh procedural images (seed + 1000)" if "procedural" in data else "the held-out third"
         metrics["measured_by"] = (
-            f"bench/fx.py ({results_file.name}, {row.get('eval_patches', 'see run')} patches)"
+            f"bench/fx.py --skip-photos ({results.get('eval_patches')} patches per level), against {against}"
         )
-        card = {**model.card, "metrics": {**model.card.get("metrics", {}), **metrics}}
+        card = {**model.card, "metrics": metrics}  # replaces the single-scale figures of the first cards
         save_model(resolve_preset_path(name), model.generator, card)
         print(f"{name}: card metrics updated", flush=True)
 
