@@ -1,6 +1,10 @@
 """Clapper: motion capture, GAN effects textures and shot cuts for Blender.
 
-register()/unregister() only. Each module is registered in the order below: through its own
+register()/unregister() only. The layout: ``core/`` (job operator, worker client, preferences,
+compat, panel pieces, batch helpers) and one folder per feature mirroring ``ai_engine/<feature>/``
+(``footage``, ``cuts``, ``capture``, ``retarget``, ``fx``), each with its ``properties``,
+``operators``, ``panel``, readers of Blender data (``read_*``), writers of results (``write*``) and
+its batch verb (``batch``). Each module is registered in the order below: through its own
 ``register()``/``unregister()`` when it has them (properties, cli, panels with previews), else its
 ``classes`` tuple is registered in order and unregistered in reverse.
 """
@@ -10,21 +14,25 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-# Order matters: properties before the operators and panels that use them; cli last.
+# Order matters: properties before the operators and panels that use them; panels in the order they
+# stack in the sidebar (Capture above Retarget); cli last. Nothing here imports the engine: the
+# engine is imported when a job runs, so the add-on registers (and its panels say what is missing)
+# in a Blender whose Python cannot import ``ai_engine``.
 _MODULES: tuple[str, ...] = (
-    "preferences",
+    "core.preferences",
     "properties",
-    "operators.engine",
-    "operators.footage",
-    "operators.retarget",
-    "operators.mocap",
-    "operators.cuts",
-    "operators.fx",
-    "panels.sequencer",
-    "panels.sequencer_cuts",
-    "panels.view3d",
-    "panels.image",
-    "panels.shader",
+    "core.engine",
+    "footage.operators",
+    "retarget.operators",
+    "capture.operators",
+    "cuts.operators",
+    "fx.operators",
+    "footage.panel",
+    "cuts.panel",
+    "capture.panel",
+    "retarget.panel",
+    "fx.panel",
+    "fx.panel_shader",
     "cli",
 )
 

@@ -1,6 +1,6 @@
 """Batch verbs: ``blender -b -c clapper VERB ...`` (installed) and ``python -m addon VERB ...`` (dev).
 
-Each verb lives in ``batch/<module>.py``; this file only parses, dispatches and prints. Exit codes:
+Each verb lives in its feature's ``batch.py``; this file only parses, dispatches and prints. Exit codes:
 0 done, 1 the job failed (message on stderr, JSON with ``--json``), 2 bad arguments, 130 cancelled.
 """
 
@@ -13,11 +13,11 @@ import sys
 from typing import Any
 
 VERBS: dict[str, tuple[str, str]] = {
-    "add-footage": ("footage", "probe a video and add it (with its sound) to the Sequencer"),
-    "cut-scenes": ("cuts", "detect shot cuts in a video and cut the Sequencer"),
-    "retarget": ("retarget", "retarget a motion onto an armature and bake an action"),
-    "capture": ("capture", "capture motion from a video onto an armature"),
-    "fx-material": ("fx", "generate an effects texture and a ready material"),
+    "add-footage": ("footage.batch", "probe a video and add it (with its sound) to the Sequencer"),
+    "cut-scenes": ("cuts.batch", "detect shot cuts in a video and cut the Sequencer"),
+    "retarget": ("retarget.batch", "retarget a motion onto an armature and bake an action"),
+    "capture": ("capture.batch", "capture motion from a video onto an armature"),
+    "fx-material": ("fx.batch", "generate an effects texture and a ready material"),
     "demo": ("demo", "run the main jobs headless on a generated sample (python3 build.py demo)"),
 }
 
@@ -29,9 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb, (module_name, help_text) in VERBS.items():
         try:
-            module = importlib.import_module(f".batch.{module_name}", __package__)
+            module = importlib.import_module(f".{module_name}", __package__)
         except ModuleNotFoundError as exc:
-            if not (exc.name or "").endswith(f"batch.{module_name}"):
+            if not (exc.name or "").endswith(module_name):
                 raise
             continue  # that feature is not part of this build
         command = sub.add_parser(verb, help=help_text, description=help_text)
@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    from .batch.common import BatchError
-    from .worker_process import JobCancelled, JobFailed
+    from .core.batch import BatchError
+    from .core.worker_client import JobCancelled, JobFailed
 
     parser = build_parser()
     try:

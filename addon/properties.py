@@ -1,64 +1,39 @@
-"""Property groups: ``Scene.clapper`` (saved with the .blend) and ``WindowManager.clapper_job``
-(the running job's status: never saved, never undone).
-
-Each feature keeps its settings in its own PropertyGroup, nested under ``Scene.clapper``.
-"""
+"""``Scene.clapper`` (saved with the .blend): one nested PropertyGroup per feature, and
+``WindowManager.clapper_job`` (the running job's status)."""
 
 from __future__ import annotations
 
 import bpy
 
-# Blender 4.5+ warns on "//" paths unless a path property says it supports them; 4.2 lacks the flag.
-PATH_OPTIONS: set[str] = {"PATH_SUPPORTS_BLEND_RELATIVE"} if bpy.app.version >= (4, 5, 0) else set()
-
-
-class ClapperJobStatus(bpy.types.PropertyGroup):
-    running: bpy.props.BoolProperty(name="Running", default=False)  # type: ignore[valid-type]
-    label: bpy.props.StringProperty(name="Job", default="")  # type: ignore[valid-type]
-    fraction: bpy.props.FloatProperty(name="Progress", min=0.0, max=1.0, subtype="FACTOR")  # type: ignore[valid-type]
-    message: bpy.props.StringProperty(name="Message", default="")  # type: ignore[valid-type]
-
-
-class ClapperFootageProps(bpy.types.PropertyGroup):
-    filepath: bpy.props.StringProperty(  # type: ignore[valid-type]
-        name="Video",
-        description="The video file to add to the sequencer",
-        subtype="FILE_PATH",
-        default="",
-        options=PATH_OPTIONS,
-    )
-    match_scene: bpy.props.BoolProperty(  # type: ignore[valid-type]
-        name="Match Scene to Clip",
-        description="Set the scene's frame rate and frame range to the clip's",
-        default=True,
-    )
-    last_report: bpy.props.StringProperty(name="Last Probe", default="")  # type: ignore[valid-type]
-
-
-from .properties_capture import ClapperCaptureProps  # noqa: E402
-from .properties_capture import classes as capture_classes  # noqa: E402
-from .properties_cuts import ClapperCutsProps  # noqa: E402
-from .properties_cuts import classes as cuts_classes  # noqa: E402
-from .properties_fx import ClapperFxProps  # noqa: E402  (needs PATH_OPTIONS above)
-from .properties_retarget import ClapperRetargetProps  # noqa: E402
-from .properties_retarget import classes as retarget_classes  # noqa: E402
+from .capture.properties import ClapperCaptureProps
+from .capture.properties import classes as capture_classes
+from .core.properties import ClapperJobStatus
+from .core.properties import classes as core_classes
+from .cuts.properties import ClapperCutsProps
+from .cuts.properties import classes as cuts_classes
+from .footage.properties import ClapperFootageProps
+from .footage.properties import classes as footage_classes
+from .fx.properties import ClapperFxProps
+from .fx.properties import classes as fx_classes
+from .retarget.properties import ClapperRetargetProps
+from .retarget.properties import classes as retarget_classes
 
 
 class ClapperSceneProps(bpy.types.PropertyGroup):
-    footage: bpy.props.PointerProperty(type=ClapperFootageProps)  # type: ignore[valid-type]
-    retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)  # type: ignore[valid-type]
-    capture: bpy.props.PointerProperty(type=ClapperCaptureProps)  # type: ignore[valid-type]
-    cuts: bpy.props.PointerProperty(type=ClapperCutsProps)  # type: ignore[valid-type]
-    fx: bpy.props.PointerProperty(type=ClapperFxProps)  # type: ignore[valid-type]
+    footage: bpy.props.PointerProperty(type=ClapperFootageProps)
+    retarget: bpy.props.PointerProperty(type=ClapperRetargetProps)
+    capture: bpy.props.PointerProperty(type=ClapperCaptureProps)
+    cuts: bpy.props.PointerProperty(type=ClapperCutsProps)
+    fx: bpy.props.PointerProperty(type=ClapperFxProps)
 
 
 classes = (
-    ClapperJobStatus,
-    ClapperFootageProps,
+    *core_classes,
+    *footage_classes,
     *retarget_classes,
     *capture_classes,
     *cuts_classes,
-    ClapperFxProps,
+    *fx_classes,
     ClapperSceneProps,
 )
 

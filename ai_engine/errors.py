@@ -59,10 +59,6 @@ class ResourceLimit(EngineError):
     """A request would not fit in memory (refused before allocating)."""
 
 
-class WorkerCrashed(EngineError):
-    """The worker process died (segfault, abort, killed) before it answered."""
-
-
 def error_payload(exc: BaseException) -> dict[str, object]:
     """The JSON-able form of an error, as the worker sends it and the CLI prints it."""
     payload: dict[str, object] = {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__}

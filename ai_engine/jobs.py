@@ -8,36 +8,46 @@ import platform
 import signal
 import sys
 import time
-from typing import Any
 
+from .engine_contract import (
+    DIAGNOSTICS,
+    PROBE,
+    DiagnosticsRequest,
+    DiagnosticsResult,
+    ProbeRequest,
+    ProbeResult,
+)
 from .errors import Cancelled
+from .registry import implements
 from .video import probe as probe_video
 from .worker import JobContext
 
 
-def probe(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """``{"video": path}`` → ``{"info": VideoInfo dict}``."""
+@implements(PROBE)
+def probe(request: ProbeRequest, ctx: JobContext) -> ProbeResult:
+    """Describe ``request.video``; warns when its frame rate is variable."""
     ctx.progress(0.0, "reading the file")
-    info = probe_video(request["video"], should_stop=ctx.should_stop)
+    info = probe_video(request.video, should_stop=ctx.should_stop)
     if info.variable_frame_rate:
         ctx.warn(
             f"{os.path.basename(info.path)} has a variable frame rate (average {info.fps:.3f} fps, nominal "
             f"{info.nominal_fps:.3f}): Blender plays it at the nominal rate, so picture and sound may drift. "
             "Convert it to a constant rate for frame-exact editing."
         )
-    return {"info": info.to_dict()}
+    return ProbeResult(info=info)
 
 
-def diagnostics(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+@implements(DIAGNOSTICS)
+def diagnostics(request: DiagnosticsRequest, ctx: JobContext) -> DiagnosticsResult:
     """Report the engine's interpreter and libraries; with ``steps``, count with progress.
 
-    ``{"steps": N, "step_seconds": s}`` makes a job that takes N steps (for checking progress and
-    cancel); ``{"crash": "abort"|"segv"|"exit"}`` ends the process abruptly, the way a native library
-    crash would (for checking that Blender survives it).
+    ``steps``/``step_seconds`` make a job of known duration (for checking progress and cancel);
+    ``crash`` ends the process abruptly, the way a native library crash would (for checking that
+    Blender survives it).
     """
-    crash = request.get("crash")
-    steps = int(request.get("steps", 0))
-    step_seconds = float(request.get("step_seconds", 0.01))
+    crash = request.crash
+    steps = request.steps
+    step_seconds = request.step_seconds
     for step in range(steps):
         if ctx.should_stop():
             raise Cancelled()
@@ -48,20 +58,20 @@ def diagnostics(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     if crash and not steps:
         _crash(str(crash))
     libraries: dict[str, str] = {}
-    for name in request.get("libraries", ["numpy", "cv2", "torch", "mediapipe", "opentimelineio"]):
+    for name in request.libraries:
         try:
             module = importlib.import_module(name)
             libraries[name] = str(getattr(module, "__version__", "present"))
         except Exception as exc:  # report, do not fail: this is a health check
             libraries[name] = f"missing ({type(exc).__name__}: {exc})"
-    return {
-        "python": sys.version.split()[0],
-        "executable": sys.executable,
-        "platform": platform.platform(),
-        "pid": os.getpid(),
-        "libraries": libraries,
-        "steps": steps,
-    }
+    return DiagnosticsResult(
+        python=sys.version.split()[0],
+        executable=sys.executable,
+        platform=platform.platform(),
+        pid=os.getpid(),
+        libraries=libraries,
+        steps=steps,
+    )
 
 
 def _crash(kind: str) -> None:

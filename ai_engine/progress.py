@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from .errors import Cancelled
 
@@ -22,10 +21,6 @@ def no_progress(fraction: float, message: str) -> None:
 def never_stop() -> bool:
     """A should_stop callback that never asks to stop."""
     return False
-
-
-class Reporter(Protocol):
-    def __call__(self, fraction: float, message: str) -> None: ...
 
 
 def check_stop(should_stop: StopFn) -> None:

@@ -17,9 +17,11 @@ def threads() -> int:
     return value if value > 0 else (os.cpu_count() or 1)
 
 
-def device() -> str:
-    """The torch device name to use; never asserts CUDA at import time."""
-    wanted = os.environ.get("CLAPPER_DEVICE", "auto").lower()
+def device(preference: str | None = None) -> str:
+    """The torch device name for ``preference`` (``auto``, ``cpu`` or ``cuda``; default: the
+    ``CLAPPER_DEVICE`` setting): CUDA when asked for or automatic and present, else the CPU — a long
+    job falls back to the CPU rather than failing. Decided when a job starts, never at import."""
+    wanted = (preference or os.environ.get("CLAPPER_DEVICE") or "auto").lower()
     if wanted == "cpu":
         return "cpu"
     import torch

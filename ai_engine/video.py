@@ -19,13 +19,14 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from .container import ContainerInfo, read_container
+from .contract import Contract
 from .errors import VideoDecodeError, VideoOpenError
 from .progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 
@@ -35,7 +36,7 @@ AUDIO_EXTENSIONS = {".wav", ".mp3", ".flac", ".ogg", ".oga", ".aac", ".m4a", ".o
 
 
 @dataclass(frozen=True)
-class VideoInfo:
+class VideoInfo(Contract):
     """What a video file holds. Sizes are as displayed (after rotation)."""
 
     path: str
@@ -50,9 +51,6 @@ class VideoInfo:
     has_audio: bool
     codec: str
     container: str
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def _open_capture(path: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ Protocol: JSON, one object per line, UTF-8.
 
 parent → worker (stdin)::
 
-    {"op": "start", "job": "ai_engine.jobs:probe", "request": {...}, "workdir": "/tmp/..."}
+    {"op": "start", "job": "engine.probe", "request": {...}, "workdir": "/tmp/..."}
     {"op": "cancel"}
 
 worker → parent (the protocol stream; everything else the job or a library prints goes to stderr)::
@@ -19,14 +19,14 @@ worker → parent (the protocol stream; everything else the job or a library pri
     {"event": "error", "error": {"type": "VideoOpenError", "message": "...", "traceback": "..."}}
     {"event": "cancelled", "message": "..."}
 
-A job is a function ``f(request: dict, ctx: JobContext) -> dict`` named ``"module:function"``
-where the module lies inside ``ai_engine`` (nothing else is importable through the protocol).
-Closing stdin counts as cancel: a worker whose parent died stops at its next check.
+A job is a function ``f(request, ctx: JobContext) -> result`` registered under a short name
+(``"cuts.detect"``) with ``@implements(SPEC)`` (``registry.py``); ``request`` and ``result`` are the
+frozen dataclasses its ``JobSpec`` names, sent as their ``to_dict()`` form. Only registered jobs
+run. Closing stdin counts as cancel: a worker whose parent died stops at its next check.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -38,9 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .contract import Contract, JobSpec
 from .errors import Cancelled, EngineError, error_payload
-
-JobFn = Callable[[dict[str, Any], "JobContext"], dict[str, Any]]
 
 
 @dataclass
@@ -52,21 +51,6 @@ class JobContext:
     should_stop: Callable[[], bool]
     warn: Callable[[str], None]
     warnings: list[str] = field(default_factory=list)
-
-
-def resolve_job(name: str) -> JobFn:
-    """Import ``"ai_engine.pkg.module:function"``; refuse anything outside the engine."""
-    module_name, _, func_name = name.partition(":")
-    if not func_name or not (module_name == "ai_engine" or module_name.startswith("ai_engine.")):
-        raise EngineError(f"Unknown job {name!r}: jobs are named 'ai_engine.<module>:<function>'.")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise EngineError(f"Job module {module_name!r} cannot be imported: {exc}") from exc
-    func = getattr(module, func_name, None)
-    if not callable(func):
-        raise EngineError(f"Job {name!r} does not exist in {module_name}.")
-    return func  # type: ignore[no-any-return]
 
 
 class _Channel:
@@ -111,11 +95,31 @@ def _protocol_stream() -> IO[str]:
     return os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1)
 
 
-def run_job(name: str, request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Run a job in this process (the CLI and tests use this; the worker wraps it)."""
-    func = resolve_job(name)
+def decode_request(spec: JobSpec[Any, Any], raw: Any) -> Any:
+    """The request object of ``spec`` from its JSON form (a legacy dict job takes the dict)."""
+    if isinstance(spec.request, type) and issubclass(spec.request, Contract):
+        return spec.request.from_dict(raw)
+    return dict(raw or {})
+
+
+def encode_result(result: Any) -> dict[str, Any]:
+    return result.to_dict() if isinstance(result, Contract) else dict(result)
+
+
+def run_job(spec: JobSpec[Any, Any] | str, request: Any, ctx: JobContext) -> Any:
+    """Run a job in this process (the CLI and tests use this; the worker wraps it).
+
+    The request goes through its JSON form and back, exactly as it would cross to the worker, so a
+    field that cannot cross fails here too.
+    """
+    from .registry import lookup
+
+    job = lookup(spec if isinstance(spec, str) else spec.name)
+    raw = request.to_dict() if isinstance(request, Contract) else request
     ctx.workdir.mkdir(parents=True, exist_ok=True)
-    result = func(request, ctx)
+    result = job.run(decode_request(job.spec, json.loads(json.dumps(raw, default=_json_default))), ctx)
+    if isinstance(result, Contract):
+        return type(result).from_dict(json.loads(json.dumps(result.to_dict(), default=_json_default)))
     if ctx.warnings and "warnings" not in result:
         result = {**result, "warnings": list(ctx.warnings)}
     return result
@@ -161,7 +165,14 @@ def main() -> int:
         from .settings import apply_threads
 
         apply_threads()
-        result = run_job(str(start_message.get("job", "")), dict(start_message.get("request") or {}), ctx)
+        from .registry import lookup
+
+        job = lookup(str(start_message.get("job", "")))
+        ctx.workdir.mkdir(parents=True, exist_ok=True)
+        outcome = job.run(decode_request(job.spec, start_message.get("request") or {}), ctx)
+        result = encode_result(outcome)
+        if not isinstance(outcome, Contract) and ctx.warnings and "warnings" not in result:
+            result["warnings"] = list(ctx.warnings)  # legacy dict jobs; typed ones get warning events
     except Cancelled as exc:
         channel.send("cancelled", message=str(exc))
         return 0

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 import bpy  # noqa: E402
 import numpy as np  # noqa: E402
 
-from addon.apply.action import bake_action  # noqa: E402
-from addon.rigspec_from_armature import rigspec_from_armature  # noqa: E402
-from addon.sample_rigs import mixamo_like_rig, rigify_rig  # noqa: E402
+from addon.retarget.action import bake_action  # noqa: E402
+from addon.retarget.read_rig import rigspec_from_armature  # noqa: E402
+from addon.retarget.sample_rigs import mixamo_like_rig, rigify_rig  # noqa: E402
 from ai_engine.retarget.animation import BoneAnimation  # noqa: E402
 from ai_engine.retarget.geometry import TargetView  # noqa: E402
 from ai_engine.retarget.quat import angle_between, matrix_to_quat, normalize, quat_conj, quat_mul  # noqa: E402

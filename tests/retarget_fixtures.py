@@ -26,7 +26,7 @@ def rigs_blend(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return path
     import bpy
 
-    from addon.sample_rigs import mixamo_like_rig, rigify_rig
+    from addon.retarget.sample_rigs import mixamo_like_rig, rigify_rig
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     rigify_rig("rig")

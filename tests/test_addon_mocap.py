@@ -105,7 +105,7 @@ def test_missing_shape_keys_are_offered_and_created(blender: Any) -> None:
 
 
 def test_failed_capture_leaves_rig_shape_keys_and_actions_untouched(blender: Any, empty_clip: Path) -> None:
-    from addon.sample_rigs import mixamo_like_rig
+    from addon.retarget.sample_rigs import mixamo_like_rig
 
     bpy = blender
     rig = mixamo_like_rig()
@@ -120,7 +120,7 @@ def test_failed_capture_leaves_rig_shape_keys_and_actions_untouched(blender: Any
 
 
 def test_face_only_capture_turns_the_head_bones(blender: Any, talk_clip: Path) -> None:
-    from addon.sample_rigs import mixamo_like_rig
+    from addon.retarget.sample_rigs import mixamo_like_rig
 
     bpy = blender
     rig = mixamo_like_rig()
@@ -141,7 +141,7 @@ def test_batch_capture_body_and_face(
     blender: Any, talk_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from addon.cli import main
-    from addon.sample_rigs import mixamo_like_rig
+    from addon.retarget.sample_rigs import mixamo_like_rig
 
     bpy = blender
     mixamo_like_rig()

@@ -60,7 +60,7 @@ def test_properties_are_attached_once_and_usable(blender: Any) -> None:
 
 
 def test_preferences_have_device_threads_and_model_folder(blender: Any) -> None:
-    import addon.preferences as prefs
+    import addon.core.preferences as prefs
 
     rna = prefs.CLAPPER_AP_preferences.bl_rna.properties
     assert {"device", "threads", "model_dir"} <= set(rna.keys())
@@ -91,3 +91,63 @@ def test_recording_layout_catches_a_misspelt_property(blender: Any) -> None:
         layout.prop(blender.context.scene.clapper.footage, "file_path")
     with pytest.raises(LayoutError):
         layout.operator("clapper.no_such_operator")
+
+
+NO_ENGINE_SCRIPT = r"""
+import importlib.abc, json, sys
+
+class NoEngine(importlib.abc.MetaPathFinder):
+    # A Blender whose Python cannot import the engine (missing, or built for another Python).
+    def find_spec(self, name, path=None, target=None):
+        if name == "ai_engine" or name.startswith("ai_engine."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, NoEngine())
+import bpy
+import addon
+addon.register()
+from addon.core.engine import engine_problem
+print(json.dumps({
+    "registered": hasattr(bpy.types, "CLAPPER_PT_capture") and hasattr(bpy.types.Scene, "clapper"),
+    "problem": engine_problem(),
+    "engine_loaded": sorted(m for m in sys.modules if m.split(".")[0] == "ai_engine"),
+}))
+"""
+
+
+def test_the_add_on_registers_without_the_engine_and_says_so() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_ENGINE_SCRIPT], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["registered"] is True
+    assert report["engine_loaded"] == []
+    assert "ai_engine missing" in report["problem"] and "Install the Clapper zip" in report["problem"]
+
+
+def test_registration_imports_no_engine_module() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import json, sys, bpy, addon\n"
+        "before = {m for m in sys.modules if m.split('.')[0] == 'ai_engine'}\n"
+        "addon.register()\n"
+        "print(json.dumps(sorted({m for m in sys.modules if m.split('.')[0] == 'ai_engine'} - before)))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

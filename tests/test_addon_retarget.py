@@ -59,7 +59,7 @@ def test_bad_targets_are_refused_and_change_nothing(
     blender: Any, bvh_dir: Path, rigs_blend: Path, tmp_path: Path
 ) -> None:
     bpy = blender
-    from addon.rigspec_from_armature import check_target
+    from addon.retarget.read_rig import check_target
 
     bpy.ops.wm.open_mainfile(filepath=str(rigs_blend))
     props = bpy.context.scene.clapper.retarget
@@ -123,8 +123,8 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
     blender: Any, bvh_dir: Path, rigs_blend: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bpy = blender
-    from addon.batch.retarget import PRESET_NAMES
     from addon.cli import main
+    from addon.retarget.batch import PRESET_NAMES
     from ai_engine.retarget import maps
 
     assert PRESET_NAMES == maps.PRESET_NAMES  # the verb lists them without importing the engine

@@ -13,7 +13,7 @@ from ai_engine.capture.track import MotionTrack
 from ai_engine.errors import NoPersonFound
 from ai_engine.worker import JobContext, run_job
 
-JOB = "ai_engine.capture.jobs:capture"
+JOB = "capture.capture"
 
 
 def _ctx(workdir: Path, events: list) -> JobContext:  # type: ignore[type-arg]
@@ -60,7 +60,7 @@ def test_request_options_are_read_and_checked() -> None:
 def test_cancel_through_the_worker_process_stops_tracking_and_writes_no_track(tmp_path: Path) -> None:
     import time
 
-    from addon.worker_process import JobCancelled, WorkerProcess
+    from addon.core.worker_client import JobCancelled, WorkerProcess
 
     frames = read_frames(mocap(*CARPHONE), range(120))
     clip = write_clip(tmp_path / "talk.mp4", [frames[i] for i in range(120)])

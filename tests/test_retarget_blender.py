@@ -120,8 +120,8 @@ def test_rigify_def_bones_follow_the_source_with_constraints_evaluated(
 
 def test_rigify_fingers_follow_a_source_with_fingers(blender: Any, bvh_dir: Path, rigs_blend: Path) -> None:
     bpy = blender
-    from addon.apply.action import bake_action
-    from addon.rigspec_from_armature import rigspec_from_armature
+    from addon.retarget.action import bake_action
+    from addon.retarget.read_rig import rigspec_from_armature
     from ai_engine.retarget.solve import solve
     from ai_engine.retarget.source import load_source
 
@@ -157,8 +157,8 @@ def test_bake_keeps_each_bones_rotation_mode_and_existing_actions(
     blender: Any, bvh_dir: Path, rigs_blend: Path
 ) -> None:
     bpy = blender
-    from addon.apply.action import bake_action
-    from addon.rigspec_from_armature import rigspec_from_armature
+    from addon.retarget.action import bake_action
+    from addon.retarget.read_rig import rigspec_from_armature
     from ai_engine.retarget.solve import solve
     from ai_engine.retarget.source import load_source
 

@@ -230,7 +230,7 @@ def test_worker_job_writes_the_animation(bvh_dir: Path, tmp_path: Path) -> None:
         warn=messages.append,
     )
     result = run_job(
-        "ai_engine.retarget.jobs:retarget",
+        "retarget.retarget",
         {"source": str(bvh_dir / "cmu" / "131_03.bvh"), "rig_spec": rig.to_dict(), "foot_lock": True},
         ctx,
     )

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from addon.worker_process import JobCancelled, JobFailed, WorkerProcess, run_blocking
+from addon.core.worker_client import JobCancelled, JobFailed, WorkerProcess, run_blocking
+from ai_engine.engine_contract import (
+    DIAGNOSTICS,
+    PROBE,
+    DiagnosticsRequest,
+    DiagnosticsResult,
+    ProbeRequest,
+    ProbeResult,
+)
 from ai_engine.worker import JobContext, run_job
 
 
@@ -23,24 +31,23 @@ def wait_until(worker: WorkerProcess, condition, timeout: float = 120.0):  # typ
 
 
 def test_progress_streams_and_result_arrives() -> None:
-    worker = WorkerProcess(
-        "ai_engine.jobs:diagnostics", {"steps": 20, "step_seconds": 0.02, "libraries": ["numpy"]}
-    )
+    worker = WorkerProcess(DIAGNOSTICS, DiagnosticsRequest(steps=20, step_seconds=0.02, libraries=("numpy",)))
     try:
         fractions: list[float] = []
         state = wait_until(worker, lambda s: fractions.append(s.fraction) or False)
         assert state.finished and state.error is None, state.error
         result = worker.outcome()
-        assert result["steps"] == 20
-        assert result["pid"] == worker.pid  # it really ran in the child
-        assert result["libraries"]["numpy"].startswith("1.26")
+        assert isinstance(result, DiagnosticsResult)  # read back through the contract
+        assert result.steps == 20
+        assert result.pid == worker.pid  # it really ran in the child
+        assert result.libraries["numpy"].startswith(("1.26", "2."))
         assert max(fractions) == 1.0 and any(0.0 < f < 1.0 for f in fractions)
     finally:
         worker.close()
 
 
 def test_cancel_stops_the_job_and_yields_no_result() -> None:
-    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 100000, "step_seconds": 0.01})
+    worker = WorkerProcess(DIAGNOSTICS, DiagnosticsRequest(steps=100000, step_seconds=0.01))
     try:
         wait_until(worker, lambda s: s.fraction > 0)
         worker.cancel()
@@ -54,7 +61,7 @@ def test_cancel_stops_the_job_and_yields_no_result() -> None:
 
 @pytest.mark.parametrize("crash", ["abort", "segv", "exit"])
 def test_a_crashing_worker_becomes_a_readable_error(crash: str) -> None:
-    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 10, "step_seconds": 0.01, "crash": crash})
+    worker = WorkerProcess(DIAGNOSTICS, DiagnosticsRequest(steps=10, step_seconds=0.01, crash=crash))
     try:
         state = wait_until(worker, lambda s: s.finished)
         assert state.error is not None and state.error["type"] == "WorkerCrashed"
@@ -68,7 +75,7 @@ def test_a_crashing_worker_becomes_a_readable_error(crash: str) -> None:
 
 
 def test_killed_worker_is_reported() -> None:
-    worker = WorkerProcess("ai_engine.jobs:diagnostics", {"steps": 100000, "step_seconds": 0.01})
+    worker = WorkerProcess(DIAGNOSTICS, DiagnosticsRequest(steps=100000, step_seconds=0.01))
     try:
         wait_until(worker, lambda s: s.fraction > 0)
         worker._proc.kill()
@@ -80,17 +87,23 @@ def test_killed_worker_is_reported() -> None:
 
 def test_engine_errors_keep_their_type_and_advice(tmp_path: Path) -> None:
     with pytest.raises(JobFailed) as failure:
-        run_blocking(
-            "ai_engine.jobs:probe", {"video": str(tmp_path / "missing.mp4")}, label="probe", echo=False
-        )
+        run_blocking(PROBE, ProbeRequest(video=str(tmp_path / "missing.mp4")), label="probe", echo=False)
     assert failure.value.kind == "VideoOpenError"
     assert "Check the path" in failure.value.message
 
 
-def test_only_engine_jobs_can_be_started() -> None:
+def test_only_registered_jobs_can_be_started() -> None:
+    for name in ("os:system", "ai_engine.jobs" + ":probe", "engine.no_such_job"):
+        with pytest.raises(JobFailed) as failure:
+            run_blocking(name, {"command": "true"}, label="evil", echo=False)
+        assert "Unknown job" in failure.value.message
+
+
+def test_a_request_that_breaks_its_contract_is_refused_by_the_worker() -> None:
     with pytest.raises(JobFailed) as failure:
-        run_blocking("os:system", {"command": "true"}, label="evil", echo=False)
-    assert "Unknown job" in failure.value.message
+        run_blocking("engine.diagnostics", {"steps": "many"}, label="bad", echo=False)
+    assert failure.value.kind == "BadRequest"
+    assert "DiagnosticsRequest.steps must be a whole number" in failure.value.message
 
 
 def test_run_job_in_process_collects_warnings(data_dir: Path, tmp_path: Path) -> None:
@@ -99,6 +112,7 @@ def test_run_job_in_process_collects_warnings(data_dir: Path, tmp_path: Path) ->
     )
     ctx.warn = ctx.warnings.append
     clip = data_dir / "cuts" / "pyscenedetect" / "goldeneye-vfr-drop3.mp4"
-    result = run_job("ai_engine.jobs:probe", {"video": str(clip)}, ctx)
-    assert result["info"]["variable_frame_rate"] is True
-    assert any("variable frame rate" in w for w in result["warnings"])
+    result = run_job(PROBE, ProbeRequest(video=str(clip)), ctx)
+    assert isinstance(result, ProbeResult)
+    assert result.info.variable_frame_rate is True
+    assert any("variable frame rate" in w for w in ctx.warnings)

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from ..progress import sub_progress
+from ..registry import implements
 from ..worker import JobContext
+from .contract import CAPTURE, CAPTURE_TO_RIG
 from .overlay import contact_sheet
 from .pipeline import CaptureOptions
 from .pipeline import capture as run_capture
@@ -64,6 +66,7 @@ def _run_capture(request: dict[str, Any], ctx: JobContext, end: float) -> dict[s
     }
 
 
+@implements(CAPTURE)
 def capture(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Capture ``request["video"]`` into ``workdir/<name>.npz`` (+ a QA contact sheet).
 
@@ -79,6 +82,7 @@ def capture(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return result
 
 
+@implements(CAPTURE_TO_RIG)
 def capture_to_rig(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Capture a video and, when a rig is given and the body was captured, retarget it onto the rig.
 

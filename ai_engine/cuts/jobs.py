@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
 from ..progress import sub_progress
+from ..registry import implements
+from .contract import DETECT, DETECT_MANY, EXPORT
 from .curve import render_curve, save_curve
 from .cutlist import CutList
 from .detect import DETECTORS, detect_cuts
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ..worker import JobContext
 
 
+@implements(DETECT)
 def detect(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Detect the cuts of ``request["video"]``; writes the cut list and score curve into the workdir.
 
@@ -74,6 +77,7 @@ def detect(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     }
 
 
+@implements(DETECT_MANY)
 def detect_many(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """``detect`` for each of ``request["videos"]`` in turn (one worker, the network loaded once).
 
@@ -102,6 +106,7 @@ def detect_many(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return {"results": results}
 
 
+@implements(EXPORT)
 def export(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Write the given cut list to every requested format.
 

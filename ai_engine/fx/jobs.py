@@ -12,15 +12,19 @@ from typing import Any
 
 from ..errors import EngineError
 from ..progress import sub_progress
+from ..registry import implements
 from ..worker import JobContext
+from .contract import GENERATE, PRESETS, TRAIN
 from .presets import list_presets, resolve_model, usage_of
 
 
+@implements(PRESETS)
 def presets(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """The built-in presets: ``{"presets": [{"name", "label", "material", "model", "thumbnail", "card"}]}``."""
     return {"presets": list_presets()}
 
 
+@implements(GENERATE)
 def generate(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Generate a still (``frames`` 0) or a loop, with maps.
 
@@ -87,6 +91,7 @@ def generate(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return result
 
 
+@implements(TRAIN)
 def train(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Train a model on a folder of images.
 

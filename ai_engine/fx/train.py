@@ -23,10 +23,10 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from .. import settings
 from ..errors import BadModelFile, Cancelled
 from ..progress import ProgressFn, StopFn, never_stop, no_progress
 from .dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
-from .device import choose_device
 from .imageset import ImageSet, load_image_set, random_crops
 from .modelfile import CHECKPOINT_FORMAT, DCGAN, FORMAT_VERSION, SPATIAL, atomic_torch_save, read_payload
 from .models import PatchDiscriminator, SpatialGANConfig, SpatialGenerator, init_weights
@@ -169,7 +169,7 @@ def train(
     if threads:
         torch.set_num_threads(threads)
     rank, world = _distributed_rank()
-    torch_device = choose_device(device)
+    torch_device = torch.device(settings.device(device))
     if world > 1 and torch_device.type == "cuda":
         torch_device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     if architecture == DCGAN:

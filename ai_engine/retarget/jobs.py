@@ -7,7 +7,9 @@ from typing import Any
 
 from ..errors import BadRig
 from ..progress import sub_progress
+from ..registry import implements
 from ..worker import JobContext
+from .contract import RETARGET
 from .maps import fit_preset, load_preset
 from .rigspec import RigSpec
 from .skeleton import SkeletonAnimation
@@ -29,6 +31,7 @@ def _rig(request: dict[str, Any]) -> RigSpec:
     return rig
 
 
+@implements(RETARGET)
 def retarget(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     """Retarget a motion onto a rig.
 
@@ -73,16 +76,4 @@ def retarget(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         "source_map": skeleton.meta.get("bone_map", {}),
         "contacts": contacts,
         "leg_ratio": anim.meta.get("leg_ratio"),
-    }
-
-
-def inspect_source(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """``{"source": path}`` → the source's joints, automatic map, frames and fps (for the panel)."""
-    skeleton = load_source(request["source"], progress=ctx.progress, should_stop=ctx.should_stop)
-    return {
-        "frames": skeleton.frame_count,
-        "fps": skeleton.fps,
-        "source_name": skeleton.source_name,
-        "source_map": skeleton.meta.get("bone_map", {}),
-        "reference": skeleton.meta.get("reference"),
     }

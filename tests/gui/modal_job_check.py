@@ -40,7 +40,7 @@ def watch_footage():
         [round(time.monotonic() - log["t0"], 2), st.running, round(st.fraction, 2), st.message]
     )
     ed = scene.sequence_editor
-    from addon.compat import strips as S
+    from addon.core.compat import strips as S
 
     if ed and len(S(ed)) and not st.running:
         log["strips"] = [(s.type, s.frame_final_start, s.frame_final_end) for s in S(ed)]
@@ -59,13 +59,13 @@ def watch_footage():
     return 0.1
 
 
-class LongJob(addon.jobs.EngineJobOperator, bpy.types.Operator):
+class LongJob(addon.core.jobs.EngineJobOperator, bpy.types.Operator):
     bl_idname = "clapper.test_long_job"
     bl_label = "Long"
     job_label = "Long test job"
 
     def build_job(self, context):
-        return "ai_engine.jobs:diagnostics", {"steps": 100000, "step_seconds": 0.01}
+        return "engine.diagnostics", {"steps": 100000, "step_seconds": 0.01}
 
     def apply_result(self, context, result):
         log["long_applied"] = True
@@ -90,7 +90,7 @@ def watch_long():
         log["esc_sent"] = round(time.monotonic() - log["t1"], 2)
     elif "esc_sent" in log and not st.running:
         log["after_cancel_running"] = st.running
-        from addon.jobs import active_job
+        from addon.core.jobs import active_job
 
         log["active_after"] = active_job() is not None
         finish()

@@ -18,7 +18,7 @@ try:
 
     addon_utils.enable("addon")
     from addon.cli import main
-    from addon.sample_rigs import mixamo_like_rig
+    from addon.retarget.sample_rigs import mixamo_like_rig
     from ai_engine.retarget.bvh import read_bvh
     from ai_engine.retarget.quat import angle_between
 

@@ -15,7 +15,7 @@ sys.path.insert(0, repo)
 import bpy
 
 import addon
-from addon.sample_rigs import mixamo_like_rig
+from addon.retarget.sample_rigs import mixamo_like_rig
 
 addon.register()
 log: dict = {"events": []}

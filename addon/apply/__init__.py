@@ -1,1 +1,0 @@
-"""Writers of engine results into Blender data (strips, actions, shape keys, images)."""

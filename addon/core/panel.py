@@ -1,0 +1,26 @@
+"""Pieces every Clapper panel draws."""
+
+from __future__ import annotations
+
+import bpy
+
+from .engine import draw_engine_problem
+
+
+def draw_job_status(layout: bpy.types.UILayout, context: bpy.types.Context) -> bool:
+    """Draw what every Clapper panel starts with: a line when the engine is missing (with the fix),
+    then the running job's progress bar and a cancel hint. True when a job is running."""
+    draw_engine_problem(layout)
+    status = getattr(context.window_manager, "clapper_job", None)
+    if status is None or not status.running:
+        return False
+    box = layout.box()
+    box.label(text=status.label, icon="SORTTIME")
+    if hasattr(box, "progress"):  # Blender 4.0+
+        box.progress(
+            factor=status.fraction, type="BAR", text=status.message or f"{int(status.fraction * 100)}%"
+        )
+    else:
+        box.prop(status, "fraction", text=status.message, slider=True)
+    box.label(text="Press Esc to cancel", icon="CANCEL")
+    return True

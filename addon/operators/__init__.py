@@ -1,1 +1,0 @@
-"""Operators, one module per feature."""

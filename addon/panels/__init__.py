@@ -1,1 +1,0 @@
-"""Panels, one module per editor."""
