@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import bpy  # noqa: F401  (Blender must be loaded before the add-on registers)
@@ -10,4 +11,11 @@ from . import cli, register
 
 if __name__ == "__main__":
     register()
-    sys.exit(cli.main(sys.argv[1:]))
+    code = cli.main(sys.argv[1:])
+    # The exit code is the verb's: the bpy 4.2.23 module crashes (SIGSEGV) in its own teardown at
+    # interpreter exit after the results are written, which a TD's script would read as a failure.
+    # Everything is saved and printed by now, so flush and leave without that teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    cli.flush_c_stdio()
+    os._exit(code)

@@ -150,13 +150,13 @@ def test_cut_scenes_verb_writes_blend_and_exports_and_is_idempotent(clip: Path, 
         "cut-scenes", str(clip), "--blend", str(blend), "--otio", str(otio_path), "--edl", str(edl), "--json"
     )
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(proc.stdout)
     assert summary["cuts"] == list(CUTS) and summary["cuts_applied"] == len(CUTS)
     assert summary["sound_cuts_applied"] == len(CUTS)
     assert blend.exists() and otio_path.stat().st_size > 0 and edl.read_text().startswith("TITLE:")
     again = run_cli("cut-scenes", str(clip), "--blend", str(blend), "--detector", "fast", "--json")
     assert again.returncode == 0, again.stderr
-    second = json.loads(again.stdout.strip().splitlines()[-1])
+    second = json.loads(again.stdout)
     assert second["added_strip"] is None and second["cuts_applied"] == 0
 
 
@@ -165,7 +165,7 @@ def test_cut_scenes_verb_reports_a_bad_video_as_json(tmp_path: Path) -> None:
     fake.write_text("not a video")
     proc = run_cli("cut-scenes", str(fake), "--blend", str(tmp_path / "x.blend"), "--json")
     assert proc.returncode == 1
-    assert json.loads(proc.stdout.strip().splitlines()[-1])["error"]["type"] == "VideoOpenError"
+    assert json.loads(proc.stdout)["error"]["type"] == "VideoOpenError"
     assert not (tmp_path / "x.blend").exists()
 
 

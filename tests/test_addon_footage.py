@@ -125,7 +125,7 @@ def test_cli_add_footage_on_a_path_with_spaces_and_non_ascii(data_dir: Path, tmp
     out = folder / "edit ü.blend"
     proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(proc.stdout)
     assert summary["info"]["frame_count"] == 36
     assert summary["sound_strip"]  # realshort.mp4 carries an audio track
     assert out.exists()
@@ -135,7 +135,7 @@ def test_cli_error_is_json_and_writes_no_file(tmp_path: Path) -> None:
     out = tmp_path / "never.blend"
     proc = run_cli("add-footage", str(tmp_path / "nope.mp4"), "--blend", str(out), "--json")
     assert proc.returncode == 1
-    error = json.loads(proc.stdout.strip().splitlines()[-1])["error"]
+    error = json.loads(proc.stdout)["error"]
     assert error["type"] == "VideoOpenError" and "not found" in error["message"]
     assert not out.exists()
 
@@ -149,7 +149,7 @@ def test_cli_every_shared_clip_has_the_right_frame_count(
         out = tmp_path / f"{clip.stem}.blend"
         proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
         assert proc.returncode == 0, f"{name}: {proc.stderr}"
-        info = json.loads(proc.stdout.strip().splitlines()[-1])["info"]
+        info = json.loads(proc.stdout)["info"]
         assert info["frame_count"] == truth["frames"], name
         fps = truth.get("avg_fps", truth.get("fps"))
         assert abs(info["fps"] - fps) < 0.01, name

@@ -152,7 +152,7 @@ def test_batch_capture_body_and_face(
     code = main(["capture", str(talk_clip), "--target", str(rig_blend), "--armature", "MixamoRig",
                  "--face-mesh", "Face", "--blend", str(out), "--json"])  # fmt: skip
     assert code == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    summary = json.loads(capsys.readouterr().out)
     assert summary["body_action"] == "talk Body" and summary["face_action"] == "talk Face"
     assert Path(summary["track"]).parent == out.parent and Path(summary["overlay"]).is_file()
     bpy.ops.wm.open_mainfile(filepath=str(out))
