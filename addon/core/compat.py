@@ -1,4 +1,11 @@
-"""Differences between Blender 4.2–4.5 and 5.0 that the add-on meets, in one place."""
+"""Differences between the Blenders the add-on supports (4.2 LTS, 4.5 LTS, 5.0, 5.1–5.3), in one place.
+
+Tested through the bpy modules 4.2.23, 4.5.15, 5.0.1 and 5.3.0 (``python3 build.py test --blender V``).
+Actions: layered/slotted from 4.4 (``Action.fcurves`` removed in 5.0) — see ``write_fcurves`` users in
+``capture/write*.py`` and ``retarget/write.py``, which take the channelbag path when ``action.layers``
+exists. Sequencer: ``sequences`` → ``strips`` in 5.0. Sound: a Blender built without Audaspace (the
+bpy 4.2.23 module) cannot make sound strips.
+"""
 
 from __future__ import annotations
 
@@ -20,3 +27,15 @@ def eevee_engine() -> str:
     import bpy
 
     return "BLENDER_EEVEE" if bpy.app.version >= (5, 0, 0) else "BLENDER_EEVEE_NEXT"
+
+
+def sound_supported() -> bool:
+    """Whether this Blender can make sound strips (the bpy 4.2.23 module is built without Audaspace)."""
+    import bpy
+
+    return bool(getattr(bpy.app.build_options, "audaspace", True))
+
+
+NO_SOUND_WARNING = (
+    "This Blender was built without sound support (Audaspace): the footage's audio was not added."
+)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
+from ..core.compat import NO_SOUND_WARNING, sound_supported
 from ..core.compat import strips as editor_strips
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class AddedFootage:
     frame_start: int
     frame_end: int
     scene_fps: float
+    warnings: tuple[str, ...] = ()
 
 
 def scene_rate(fps: float) -> tuple[int, float]:
@@ -71,7 +73,8 @@ def add_footage(
     name = Path(path).stem
     # Blender decides the movie's length in timeline frames; a scratch strip tells us, so the
     # channel search uses the real extent.
-    needed = 2 if info.has_audio else 1
+    with_sound = info.has_audio and sound_supported()
+    needed = 2 if with_sound else 1
     movie = editor_strips(editor).new_movie(name=name, filepath=path, channel=128, frame_start=frame_start)
     try:
         length = movie.frame_final_duration
@@ -81,7 +84,7 @@ def add_footage(
         editor_strips(editor).remove(movie)
         raise
     sound_name = None
-    if info.has_audio:
+    if with_sound:
         sound = editor_strips(editor).new_sound(
             name=f"{name} audio", filepath=path, channel=channel + 1, frame_start=frame_start
         )
@@ -91,5 +94,11 @@ def add_footage(
         scene.frame_start = frame_start
         scene.frame_end = frame_end
     return AddedFootage(
-        movie.name, sound_name, channel, frame_start, frame_end, scene.render.fps / scene.render.fps_base
+        movie.name,
+        sound_name,
+        channel,
+        frame_start,
+        frame_end,
+        scene.render.fps / scene.render.fps_base,
+        () if with_sound or not info.has_audio else (NO_SOUND_WARNING,),
     )
