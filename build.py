@@ -52,7 +52,10 @@ def run(cmd: list[str | os.PathLike[str]], **kwargs: object) -> None:
 
 
 def _requirements_hash() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    """What decides the venvs' contents: pyproject.toml up to its [tool.*] tables (so editing the
+    ruff or pytest settings does not reinstall every venv)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return hashlib.sha256(text.split("\n[tool.")[0].encode()).hexdigest()[:16]
 
 
 def python311() -> str:
