@@ -269,6 +269,9 @@ def in_py313(cmd: list[str | os.PathLike[str]], env: dict[str, str] | None = Non
         shutil.copy2(config, inside)
     if Path("/etc/resolv.conf").exists():
         shutil.copy2(Path("/etc/resolv.conf").resolve(), target / "etc" / "resolv.conf")
+    mtab = target / "etc" / "mtab"  # minbase has none; Blender reads the mounted file systems there
+    if not mtab.is_symlink() and not mtab.exists():
+        mtab.symlink_to("../proc/self/mounts")
     binds: list[tuple[Path, bool]] = [(ROOT, False)]
     data = Path(os.environ.get("CLAPPER_DATA") or ROOT.parent / "shared")
     if data.exists():

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
-import bpy  # noqa: F401  (Blender must be loaded before the add-on registers)
-
-from . import cli, register
+from . import cli
 
 if __name__ == "__main__":
-    register()
+    # With --json, stdout is the one JSON document: Blender's start-up lines (5.3: its colour
+    # management and file-system log lines) go to stderr like everything the verb's job prints.
+    with cli.stdout_to_stderr() if "--json" in sys.argv[1:] else contextlib.nullcontext():
+        import bpy  # noqa: F401  (Blender must be loaded before the add-on registers)
+
+        from . import register
+
+        register()
     code = cli.main(sys.argv[1:])
     # The exit code is the verb's: the bpy 4.2.23 module crashes (SIGSEGV) in its own teardown at
     # interpreter exit after the results are written, which a TD's script would read as a failure.

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+        with stdout_to_stderr() if args.json else contextlib.nullcontext():
             check_outputs(args)
             summary = args._run(args)
     except JobCancelled as exc:
@@ -90,7 +90,7 @@ def flush_c_stdio() -> None:
 
 
 @contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
+def stdout_to_stderr() -> Iterator[None]:
     """Send everything written to stdout (Python's and C's, i.e. file descriptor 1) to stderr."""
     sys.stdout.flush()
     sys.stderr.flush()
