@@ -273,9 +273,10 @@ def in_py313(cmd: list[str | os.PathLike[str]], env: dict[str, str] | None = Non
     if not mtab.is_symlink() and not mtab.exists():
         mtab.symlink_to("../proc/self/mounts")
     binds: list[tuple[Path, bool]] = [(ROOT, False)]
-    data = Path(os.environ.get("CLAPPER_DATA") or ROOT.parent / "shared")
+    # The test media at the path the tests look for it (a symlinked ../shared is bound as itself).
+    data = Path(os.environ.get("CLAPPER_DATA") or ROOT.parent / "shared").absolute()
     if data.exists():
-        binds.append((data.resolve(), True))
+        binds.append((data, True))
     binds += [(p, True) for p in _pip_local_paths(configs) if not p.is_relative_to(ROOT)]
     script = ["set -e", f'T="{target}"', 'mount -t proc proc "$T/proc"', 'mount --rbind /dev "$T/dev"']
     script.append('mount --rbind /sys "$T/sys"')
