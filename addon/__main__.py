@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import traceback
 
 from . import cli
 
@@ -17,7 +18,13 @@ if __name__ == "__main__":
         from . import register
 
         register()
-    code = cli.main(sys.argv[1:])
+    try:
+        code = cli.main(sys.argv[1:])
+    except KeyboardInterrupt:
+        code = 130
+    except BaseException:  # an add-on bug: show it, and still leave through os._exit below
+        traceback.print_exc()
+        code = 1
     # The exit code is the verb's: the bpy 4.2.23 module crashes (SIGSEGV) in its own teardown at
     # interpreter exit after the results are written, which a TD's script would read as a failure.
     # Everything is saved and printed by now, so flush and leave without that teardown.
