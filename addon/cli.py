@@ -2,14 +2,20 @@
 
 Each verb lives in its feature's ``batch.py``; this file only parses, dispatches and prints. Exit codes:
 0 done, 1 the job failed (message on stderr, JSON with ``--json``), 2 bad arguments, 130 cancelled.
+
+With ``--json`` stdout carries exactly one JSON document: while the verb runs, file descriptor 1 points
+at stderr, so Blender's own lines ("Read blend: …", "Info: Saved as …") and the libraries' go there.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 VERBS: dict[str, tuple[str, str]] = {
@@ -42,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    from .core.batch import BatchError
+    from .core.batch import BatchError, check_outputs
     from .core.worker_client import JobCancelled, JobFailed
 
     parser = build_parser()
@@ -54,7 +60,9 @@ def main(argv: list[str]) -> int:
         parser.print_help()
         return 2
     try:
-        summary = args._run(args)
+        with stdout_to_stderr() if args.json else contextlib.nullcontext():
+            check_outputs(args)
+            summary = args._run(args)
     except JobCancelled as exc:
         print(f"clapper: cancelled: {exc}", file=sys.stderr)
         return 130
@@ -62,16 +70,42 @@ def main(argv: list[str]) -> int:
         kind = getattr(exc, "kind", "BatchError")
         message = getattr(exc, "message", str(exc))
         if args.json:
-            print(json.dumps({"error": {"type": kind, "message": message}}))
+            print(json.dumps({"error": {"type": kind, "message": message}}), flush=True)
         print(f"clapper: error: {message}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(summary, default=str))
+        print(json.dumps(summary, default=str), flush=True)
     else:
         for key, value in summary.items():
             if key != "info":
                 print(f"{key}: {value}")
     return 0
+
+
+def flush_c_stdio() -> None:
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send everything written to stdout (Python's and C's, i.e. file descriptor 1) to stderr."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_fd = os.dup(1)
+    saved_stdout = sys.stdout
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        flush_c_stdio()  # Blender's printf output still in C's buffer belongs to stderr too
+        os.dup2(saved_fd, 1)
+        os.close(saved_fd)
+        sys.stdout = saved_stdout
 
 
 def _blender_cli(argv: list[str]) -> int:

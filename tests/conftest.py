@@ -59,3 +59,29 @@ def blender() -> Iterator[Any]:
         addon.register()
         _registered = True
     yield bpy
+
+
+def sound_supported() -> bool:
+    """Whether this bpy can make sound strips (the bpy 4.2.23 module has no Audaspace)."""
+    from addon.core.compat import sound_supported as supported
+
+    return supported()
+
+
+def editor_strips(editor: Any) -> Any:
+    """``SequenceEditor.strips`` (5.0+) or ``.sequences`` (4.x), through the add-on's compat module."""
+    from addon.core.compat import strips
+
+    return strips(editor)
+
+
+def all_strips(editor: Any) -> Any:
+    """Every strip, inside meta strips too (``strips_all`` 5.0+, ``sequences_all`` 4.x)."""
+    from addon.core.compat import all_strips as every
+
+    return every(editor)
+
+
+# Ends a child Python that imported bpy: flush, then leave without the interpreter's teardown, in
+# which the bpy 4.2.23 module crashes (SIGSEGV) after everything was printed.
+EXIT_WITHOUT_TEARDOWN = "\nimport os, sys\nsys.stdout.flush(); sys.stderr.flush(); os._exit(0)\n"

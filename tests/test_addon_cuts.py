@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import all_strips, editor_strips, sound_supported
 
 ROOT = Path(__file__).resolve().parents[1]
 CUTS = (70, 170, 301, 421, 484)
@@ -28,12 +29,14 @@ def add_clip(bpy: Any, clip: Path, *, frame_start: int = 1, channel: int = 1, so
     # The classic detector keeps these tests quick; test_detect_previews_... runs the default cascade.
     scene.clapper.cuts.detector = "fast"
     editor = scene.sequence_editor or scene.sequence_editor_create()
-    movie = editor.strips.new_movie(name="take", filepath=str(clip), channel=channel, frame_start=frame_start)
-    if sound:
-        editor.strips.new_sound(
+    movie = editor_strips(editor).new_movie(
+        name="take", filepath=str(clip), channel=channel, frame_start=frame_start
+    )
+    if sound and sound_supported():
+        editor_strips(editor).new_sound(
             name="take audio", filepath=str(clip), channel=channel + 1, frame_start=frame_start
         )
-    for strip in editor.strips_all:
+    for strip in all_strips(editor):
         strip.select = strip == movie
     return movie
 
@@ -41,7 +44,7 @@ def add_clip(bpy: Any, clip: Path, *, frame_start: int = 1, channel: int = 1, so
 def boundaries(bpy: Any, kind: str) -> list[int]:
     """Timeline frames where one piece of ``kind`` ends and the next begins."""
     pieces = sorted(
-        s.frame_final_start for s in bpy.context.scene.sequence_editor.strips_all if s.type == kind
+        s.frame_final_start for s in all_strips(bpy.context.scene.sequence_editor) if s.type == kind
     )
     return pieces[1:]
 
@@ -51,7 +54,8 @@ def test_detect_previews_without_touching_strips(blender: Any, clip: Path) -> No
     add_clip(bpy, clip, frame_start=11)
     bpy.context.scene.clapper.cuts.detector = "auto"
     before = sorted(
-        (s.name, s.frame_final_start, s.frame_final_end) for s in bpy.context.scene.sequence_editor.strips_all
+        (s.name, s.frame_final_start, s.frame_final_end)
+        for s in all_strips(bpy.context.scene.sequence_editor)
     )
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     scene = bpy.context.scene
@@ -60,7 +64,9 @@ def test_detect_previews_without_touching_strips(blender: Any, clip: Path) -> No
     assert [m.frame for m in sorted(scene.timeline_markers, key=lambda m: m.frame)] == [11 + f for f in CUTS]
     image = props.sources[0].curve_image
     assert image is not None and image.packed_file is not None and image.size[0] > image.size[1]
-    after = sorted((s.name, s.frame_final_start, s.frame_final_end) for s in scene.sequence_editor.strips_all)
+    after = sorted(
+        (s.name, s.frame_final_start, s.frame_final_end) for s in all_strips(scene.sequence_editor)
+    )
     assert after == before  # nothing cut yet
     assert bpy.ops.clapper.jump_to_cut(index=2) == {"FINISHED"}
     assert scene.frame_current == 11 + CUTS[2]
@@ -72,15 +78,16 @@ def test_apply_splits_movie_and_sound_together_and_never_twice(blender: Any, cli
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     assert bpy.ops.clapper.apply_cuts() == {"FINISHED"}
     expected = [1 + f for f in CUTS]
+    sound = expected if sound_supported() else []  # no sound strips in a Blender without Audaspace
     assert boundaries(bpy, "MOVIE") == expected
-    assert boundaries(bpy, "SOUND") == expected  # the audio (603 frames) covers every cut
+    assert boundaries(bpy, "SOUND") == sound  # the audio (603 frames) covers every cut
     assert not [m for m in bpy.context.scene.timeline_markers if m.name.startswith("✂")]
     # Detect and apply again: the pieces are found, nothing is cut twice.
-    for strip in bpy.context.scene.sequence_editor.strips_all:
+    for strip in all_strips(bpy.context.scene.sequence_editor):
         strip.select = strip.type == "MOVIE"
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     assert bpy.ops.clapper.apply_cuts() == {"FINISHED"}
-    assert boundaries(bpy, "MOVIE") == expected and boundaries(bpy, "SOUND") == expected
+    assert boundaries(bpy, "MOVIE") == expected and boundaries(bpy, "SOUND") == sound
 
 
 def test_trimmed_moved_strip_on_a_high_channel(blender: Any, clip: Path) -> None:
@@ -91,21 +98,21 @@ def test_trimmed_moved_strip_on_a_high_channel(blender: Any, clip: Path) -> None
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     assert bpy.ops.clapper.apply_cuts() == {"FINISHED"}
     assert boundaries(bpy, "MOVIE") == [201 + f for f in CUTS[1:]]
-    assert {s.channel for s in bpy.context.scene.sequence_editor.strips_all} == {5}
+    assert {s.channel for s in all_strips(bpy.context.scene.sequence_editor)} == {5}
 
 
 def test_strips_inside_a_meta_strip(blender: Any, clip: Path) -> None:
     bpy = blender
     movie = add_clip(bpy, clip, frame_start=1, channel=2)
     editor = bpy.context.scene.sequence_editor
-    meta = editor.strips.new_meta(name="reel", channel=6, frame_start=1)
-    for strip in [s for s in editor.strips if s.type in {"MOVIE", "SOUND"}]:
+    meta = editor_strips(editor).new_meta(name="reel", channel=6, frame_start=1)
+    for strip in [s for s in editor_strips(editor) if s.type in {"MOVIE", "SOUND"}]:
         strip.move_to_meta(meta)
     movie.select = True
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     assert bpy.ops.clapper.apply_cuts() == {"FINISHED"}
-    assert len([s for s in meta.strips if s.type == "MOVIE"]) == len(CUTS) + 1
-    assert boundaries(bpy, "SOUND") == [1 + f for f in CUTS]
+    assert len([s for s in editor_strips(meta) if s.type == "MOVIE"]) == len(CUTS) + 1
+    assert boundaries(bpy, "SOUND") == ([1 + f for f in CUTS] if sound_supported() else [])
 
 
 def test_missing_media_and_no_selection_change_nothing(blender: Any, clip: Path, tmp_path: Path) -> None:
@@ -150,13 +157,16 @@ def test_cut_scenes_verb_writes_blend_and_exports_and_is_idempotent(clip: Path, 
         "cut-scenes", str(clip), "--blend", str(blend), "--otio", str(otio_path), "--edl", str(edl), "--json"
     )
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(proc.stdout)
     assert summary["cuts"] == list(CUTS) and summary["cuts_applied"] == len(CUTS)
-    assert summary["sound_cuts_applied"] == len(CUTS)
+    if sound_supported():
+        assert summary["sound_cuts_applied"] == len(CUTS) and not summary["warnings"]
+    else:  # the footage went in without its audio, and the verb says so
+        assert summary["sound_cuts_applied"] == 0 and "Audaspace" in summary["warnings"][-1]
     assert blend.exists() and otio_path.stat().st_size > 0 and edl.read_text().startswith("TITLE:")
     again = run_cli("cut-scenes", str(clip), "--blend", str(blend), "--detector", "fast", "--json")
     assert again.returncode == 0, again.stderr
-    second = json.loads(again.stdout.strip().splitlines()[-1])
+    second = json.loads(again.stdout)
     assert second["added_strip"] is None and second["cuts_applied"] == 0
 
 
@@ -165,7 +175,7 @@ def test_cut_scenes_verb_reports_a_bad_video_as_json(tmp_path: Path) -> None:
     fake.write_text("not a video")
     proc = run_cli("cut-scenes", str(fake), "--blend", str(tmp_path / "x.blend"), "--json")
     assert proc.returncode == 1
-    assert json.loads(proc.stdout.strip().splitlines()[-1])["error"]["type"] == "VideoOpenError"
+    assert json.loads(proc.stdout)["error"]["type"] == "VideoOpenError"
     assert not (tmp_path / "x.blend").exists()
 
 

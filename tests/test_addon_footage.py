@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import all_strips, editor_strips, sound_supported
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,7 @@ def snapshot(bpy: Any) -> dict[str, Any]:
     scene = bpy.context.scene
     editor = scene.sequence_editor
     strips = (
-        sorted((s.name, s.type, s.channel, s.frame_final_start) for s in editor.strips_all) if editor else []
+        sorted((s.name, s.type, s.channel, s.frame_final_start) for s in all_strips(editor)) if editor else []
     )
     return {
         "strips": strips,
@@ -40,10 +41,13 @@ def test_add_footage_adds_movie_and_sound_and_matches_scene(blender: Any, data_d
     clip = data_dir / "cuts" / "pyscenedetect" / "issue-195-aspect-ratio.mp4"
     result = bpy.ops.clapper.add_footage(filepath=str(clip))
     assert result == {"FINISHED"}
-    strips = {s.type: s for s in scene.sequence_editor.strips}
-    assert set(strips) == {"MOVIE", "SOUND"}
-    assert strips["MOVIE"].frame_final_start == 10 == strips["SOUND"].frame_final_start
-    assert strips["SOUND"].channel == strips["MOVIE"].channel + 1
+    strips = {s.type: s for s in editor_strips(scene.sequence_editor)}
+    if sound_supported():
+        assert set(strips) == {"MOVIE", "SOUND"}
+        assert strips["MOVIE"].frame_final_start == 10 == strips["SOUND"].frame_final_start
+        assert strips["SOUND"].channel == strips["MOVIE"].channel + 1
+    else:  # a Blender without Audaspace (the bpy 4.2.23 module): the picture, and a warning
+        assert set(strips) == {"MOVIE"} and strips["MOVIE"].frame_final_start == 10
     assert (scene.render.fps, scene.render.fps_base) == (25, 1.0)
     assert (scene.frame_start, scene.frame_end) == (10, 10 + 628 - 1)
     assert "628 frames" in scene.clapper.footage.last_report
@@ -56,8 +60,9 @@ def test_add_footage_picks_free_channels_beside_existing_strips(blender: Any, da
     clip = data_dir / "cuts" / "pyscenedetect" / "issue-134-rotate.mp4"
     assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=1) == {"FINISHED"}
     assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=100) == {"FINISHED"}
-    channels = sorted(s.channel for s in scene.sequence_editor.strips)
-    assert channels == [1, 2, 3, 4]  # the second clip overlaps the first, so it goes above it
+    channels = sorted(s.channel for s in editor_strips(scene.sequence_editor))
+    # the second clip overlaps the first, so it goes above it (each clip: movie + sound channel)
+    assert channels == ([1, 2, 3, 4] if sound_supported() else [1, 2])
     assert scene.render.fps == 24 and scene.render.fps_base == pytest.approx(1.001)
 
 
@@ -125,9 +130,12 @@ def test_cli_add_footage_on_a_path_with_spaces_and_non_ascii(data_dir: Path, tmp
     out = folder / "edit ü.blend"
     proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(proc.stdout)
     assert summary["info"]["frame_count"] == 36
-    assert summary["sound_strip"]  # realshort.mp4 carries an audio track
+    if sound_supported():
+        assert summary["sound_strip"]  # realshort.mp4 carries an audio track
+    else:
+        assert summary["sound_strip"] is None and "Audaspace" in summary["warnings"][-1]
     assert out.exists()
 
 
@@ -135,7 +143,7 @@ def test_cli_error_is_json_and_writes_no_file(tmp_path: Path) -> None:
     out = tmp_path / "never.blend"
     proc = run_cli("add-footage", str(tmp_path / "nope.mp4"), "--blend", str(out), "--json")
     assert proc.returncode == 1
-    error = json.loads(proc.stdout.strip().splitlines()[-1])["error"]
+    error = json.loads(proc.stdout)["error"]
     assert error["type"] == "VideoOpenError" and "not found" in error["message"]
     assert not out.exists()
 
@@ -149,7 +157,7 @@ def test_cli_every_shared_clip_has_the_right_frame_count(
         out = tmp_path / f"{clip.stem}.blend"
         proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
         assert proc.returncode == 0, f"{name}: {proc.stderr}"
-        info = json.loads(proc.stdout.strip().splitlines()[-1])["info"]
+        info = json.loads(proc.stdout)["info"]
         assert info["frame_count"] == truth["frames"], name
         fps = truth.get("avg_fps", truth.get("fps"))
         assert abs(info["fps"] - fps) < 0.01, name

@@ -119,7 +119,7 @@ def test_fx_material_batch_verb_writes_a_blend_with_the_material(blender: Any, t
         str(tiny_model(tmp_path, preset="smoke")), "--blend", str(blend), "--new-plane", "--size", "512"
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary = json.loads(done.stdout)
     assert summary["kind"] == "emission" and Path(summary["files"]["color"]).is_file()
     bpy.ops.wm.open_mainfile(filepath=str(blend))
     plane = bpy.data.objects[summary["object"]]
@@ -133,7 +133,7 @@ def test_fx_material_batch_verb_writes_a_blend_with_the_material(blender: Any, t
 def test_fx_material_batch_verb_without_an_object_is_refused(tmp_path: Path) -> None:
     done = _verb(str(tiny_model(tmp_path)), "--blend", str(tmp_path / "none.blend"))
     assert done.returncode == 1
-    assert "No active object" in json.loads(done.stdout.strip().splitlines()[-1])["error"]["message"]
+    assert "No active object" in json.loads(done.stdout)["error"]["message"]
     assert not (tmp_path / "none.blend").exists()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import EXIT_WITHOUT_TEARDOWN
 
 from tests.recording_layout import ContextProxy, LayoutError, RecordingLayout
 
@@ -93,7 +94,8 @@ def test_recording_layout_catches_a_misspelt_property(blender: Any) -> None:
         layout.operator("clapper.no_such_operator")
 
 
-NO_ENGINE_SCRIPT = r"""
+NO_ENGINE_SCRIPT = (
+    r"""
 import importlib.abc, json, sys
 
 class NoEngine(importlib.abc.MetaPathFinder):
@@ -114,6 +116,8 @@ print(json.dumps({
     "engine_loaded": sorted(m for m in sys.modules if m.split(".")[0] == "ai_engine"),
 }))
 """
+    + EXIT_WITHOUT_TEARDOWN
+)
 
 
 def test_the_add_on_registers_without_the_engine_and_says_so() -> None:
@@ -144,6 +148,7 @@ def test_registration_imports_no_engine_module() -> None:
         "before = {m for m in sys.modules if m.split('.')[0] == 'ai_engine'}\n"
         "addon.register()\n"
         "print(json.dumps(sorted({m for m in sys.modules if m.split('.')[0] == 'ai_engine'} - before)))\n"
+        + EXIT_WITHOUT_TEARDOWN
     )
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.run(

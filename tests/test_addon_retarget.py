@@ -143,8 +143,9 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
         "--armature",
         "MixamoRig",
     ]
+    capsys.readouterr()  # drop what setting up printed ("Info: Saved as …"): only the verb's output counts
     assert main([*args, "--blend", str(out), "--bvh-out", str(bvh_out), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    summary = json.loads(capsys.readouterr().out)
     motion = read_bvh(take)
     assert summary["action"] == "dataset-1_walk_normal_001"
     assert (summary["frame_start"], summary["frame_end"]) == (11, 11 + motion.frame_count - 1)

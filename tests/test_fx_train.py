@@ -100,6 +100,7 @@ def test_dcgan_baseline_trains() -> None:
     assert result.steps == 2 and result.card["architecture"] == DCGAN
 
 
+@pytest.mark.slow  # two torchrun processes, each importing torch and the engine
 @pytest.mark.skipif(
     shutil.which("torchrun") is None and not (Path(sys.executable).parent / "torchrun").exists(),
     reason="torchrun is not installed next to this Python",

@@ -14,6 +14,7 @@ import numpy as np
 from ai_engine.capture.face import ARKIT_BLENDSHAPES
 from ai_engine.capture.shape_keys import match_shape_keys
 
+from ..core.compat import channelbag_fcurve
 from ..retarget.action import LAYERED_ACTIONS
 
 _LINEAR = 1
@@ -52,7 +53,7 @@ def _curve_factory(action: bpy.types.Action, owner: bpy.types.ID, id_type: str, 
         slot = action.slots.new(id_type=id_type, name=owner.name)
         strip = action.layers.new(layer_name).strips.new(type="KEYFRAME")
         bag = strip.channelbag(slot, ensure=True)
-        return (lambda path, index, group: bag.fcurves.new(path, index=index, group_name=group)), slot
+        return (lambda path, index, group: channelbag_fcurve(bag, path, index, group)), slot
     action.id_root = id_type
     return (lambda path, index, group: action.fcurves.new(path, index=index, action_group=group)), None
 

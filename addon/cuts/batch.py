@@ -51,7 +51,12 @@ def cut_scene(scene: bpy.types.Scene, video: str, detected: dict[str, Any]) -> d
         done = apply_cuts(editor, strip, frames)
         cuts += len(done.cut_frames)
         sound += done.sound_cuts
-    return {"added_strip": added.movie if added else None, "cuts_applied": cuts, "sound_cuts_applied": sound}
+    return {
+        "added_strip": added.movie if added else None,
+        "cuts_applied": cuts,
+        "sound_cuts_applied": sound,
+        "warnings": list(added.warnings) if added else [],
+    }
 
 
 def demo_step(out: Path, video: str) -> dict[str, Any]:
@@ -104,5 +109,5 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "kinds": [c["kind"] for c in cut_list["cuts"]],
         **applied,
         "exports": written,
-        "warnings": detected.get("warnings", []),
+        "warnings": [*detected.get("warnings", []), *applied["warnings"]],
     }

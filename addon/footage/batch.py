@@ -55,5 +55,5 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "frame_end": added.frame_end,
         "scene_fps": round(added.scene_fps, 6),
         "info": info.to_dict(),
-        "warnings": warnings,
+        "warnings": [*warnings, *added.warnings],
     }

@@ -93,6 +93,8 @@ class CLAPPER_OT_add_footage(EngineJobOperator, bpy.types.Operator):
         scene.clapper.footage.last_report = summary
         where = f"channel {added.channel}, frames {added.frame_start}–{added.frame_end}"
         self.report({"INFO"}, f"Added {os.path.basename(info.path)}: {summary}; {where}")
+        for warning in added.warnings:
+            self.report({"WARNING"}, warning)
 
 
 classes = (CLAPPER_OT_add_footage,)

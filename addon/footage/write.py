@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
+from ..core.compat import NO_SOUND_WARNING, sound_supported
 from ..core.compat import strips as editor_strips
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class AddedFootage:
     frame_end: int
     scene_fps: float
     sounds: tuple[str, ...] = ()  # every audio track's strip, in track order
+    warnings: tuple[str, ...] = ()
 
 
 def scene_rate(fps: float) -> tuple[int, float]:
@@ -97,7 +99,8 @@ def add_footage(
     name = Path(path).stem
     # Blender decides the movie's length in timeline frames; a scratch strip tells us, so the
     # channel search uses the real extent.
-    sources = ([path] if info.has_audio else []) + list(audio_files)
+    with_sound = sound_supported()
+    sources = ([path] if info.has_audio else []) + list(audio_files) if with_sound else []
     needed = 1 + len(sources)
     movie = editor_strips(editor).new_movie(name=name, filepath=path, channel=128, frame_start=frame_start)
     try:
@@ -130,4 +133,5 @@ def add_footage(
         frame_end,
         scene.render.fps / scene.render.fps_base,
         tuple(sounds),
+        () if with_sound or not (info.has_audio or audio_files) else (NO_SOUND_WARNING,),
     )

@@ -17,6 +17,8 @@ import numpy as np
 from ai_engine.retarget.animation import BoneAnimation
 from ai_engine.retarget.quat import matrix_to_euler, quat_to_matrix
 
+from ..core.compat import channelbag_fcurve
+
 _LINEAR = 1  # KeyframeInterpolation enum index of 'LINEAR'
 LAYERED_ACTIONS = bpy.app.version >= (4, 4, 0)
 
@@ -72,7 +74,7 @@ def _new_fcurves(action: bpy.types.Action, obj: bpy.types.Object) -> tuple[objec
         bag = strip.channelbag(slot, ensure=True)
 
         def new(path: str, index: int, group: str) -> bpy.types.FCurve:
-            return bag.fcurves.new(path, index=index, group_name=group)
+            return channelbag_fcurve(bag, path, index, group)
 
         return new, slot
 
