@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import NoPersonFound
+from ..gaps import fill_gaps, runs_of_true
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
 from .extract import ExtractStats, extract_track
 from .face import ARKIT_BLENDSHAPES, face_curves
-from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
+from .filters import apply_swaps, detect_left_right_swaps, identity_jumps, one_euro
 from .track import PARTS, MotionTrack
 
 
