@@ -20,8 +20,10 @@ from .scheduler import DEFAULT_RETRIES, Outcome, Plan, check_inputs, run_plan, t
 from .verbs import VERBS, BatchError, Verb
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, verb_resources: Resources) -> None:
-    """The options every batch takes (the add-on's ``batch`` verb shares them)."""
+def add_common_arguments(
+    parser: argparse.ArgumentParser, verb_resources: Resources, *, json_flag: bool = True
+) -> None:
+    """The options every batch takes (the add-on's ``batch`` verb shares them; its CLI adds --json)."""
     parser.add_argument(
         "--out", required=True, help="the batch's folder: one sub-folder per input + manifest.json"
     )
@@ -48,7 +50,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, verb_resources: Resour
         "--gpus", type=float, default=None, help="GPUs per task (default: 1 when the cluster has one)"
     )
     parser.add_argument("--memory-mb", type=int, default=verb_resources.memory_mb, help="memory per task")
-    parser.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -53,6 +53,7 @@ class TaskSpec(Contract):
     job: str | None = None
     request: dict[str, Any] = field(default_factory=dict)
     command: tuple[str, ...] = ()
+    cwd: str | None = None  # where the command runs (the add-on's repository in a dev tree)
     resources: Resources = field(default_factory=Resources)
 
     def __post_init__(self) -> None:
