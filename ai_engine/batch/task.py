@@ -96,7 +96,13 @@ def _run_command(spec: TaskSpec, out: Path) -> tuple[dict[str, Any], list[str]]:
     env = {**os.environ, "CLAPPER_THREADS": os.environ.get("CLAPPER_THREADS", "1")}
     with open(logs / f"{spec.key}.log", "w", encoding="utf-8") as log:
         done = subprocess.run(
-            list(spec.command), stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=spec.cwd, check=False
+            list(spec.command),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=env,
+            cwd=spec.cwd,
+            check=False,
         )
     lines = [ln for ln in done.stdout.splitlines() if ln.strip().startswith("{")]
     summary: dict[str, Any] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import Contract, JobSpec
+from ..registry import CONTRACT_MODULES
 from .contract import Resources
 
 
@@ -26,7 +27,7 @@ class BatchError(Exception):
 @dataclass(frozen=True)
 class Verb:
     name: str
-    spec: str  # "module:ATTRIBUTE" of the JobSpec in the feature's contract
+    job: str  # the JobSpec's name, declared in the feature's contract module
     summary: str
     input_help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
@@ -37,9 +38,12 @@ class Verb:
     inputs_are_files: bool = True
 
     def job_spec(self) -> JobSpec[Any, Any]:
-        module, attribute = self.spec.split(":")
-        spec: JobSpec[Any, Any] = getattr(importlib.import_module(module), attribute)
-        return spec
+        """The JobSpec from the feature's contract module (the jobs themselves are not imported)."""
+        module = importlib.import_module(CONTRACT_MODULES[self.job.partition(".")[0]])
+        found = [v for v in vars(module).values() if isinstance(v, JobSpec) and v.name == self.job]
+        if not found:
+            raise BatchError(f"No job {self.job!r} is declared in {module.__name__}.")
+        return found[0]
 
     def request(self, item: str, args: argparse.Namespace) -> dict[str, Any]:
         """The request of ``item`` in its JSON form, built and checked by the feature's contract."""
@@ -161,20 +165,20 @@ def _fx_options(args: argparse.Namespace) -> dict[str, str]:
 
 VERBS: dict[str, Verb] = {
     "cuts": Verb(
-        "cuts", "ai_engine.cuts.contract:DETECT", "detect the shot cuts of each video", "video files",
+        "cuts", "cuts.detect", "detect the shot cuts of each video", "video files",
         _cuts_arguments, _cuts_fields, _cuts_options, Resources(cpus=1, memory_mb=2048), gpu=True,
     ),
     "capture": Verb(
-        "capture", "ai_engine.capture.contract:CAPTURE", "capture motion from each video", "video files",
+        "capture", "capture.capture", "capture motion from each video", "video files",
         _capture_arguments, _capture_fields, _capture_options, Resources(cpus=1, memory_mb=3072),
     ),
     "retarget": Verb(
-        "retarget", "ai_engine.retarget.contract:RETARGET", "retarget each motion onto one rig (--rig)",
+        "retarget", "retarget.retarget", "retarget each motion onto one rig (--rig)",
         "motion files (.bvh, or skeleton .npz)", _retarget_arguments, _retarget_fields, _retarget_options,
         Resources(cpus=1, memory_mb=1024),
     ),
     "fx": Verb(
-        "fx", "ai_engine.fx.contract:GENERATE", "generate an effects texture from each model",
+        "fx", "fx.generate", "generate an effects texture from each model",
         "fx presets (fire, smoke, …) or .pt model files", _fx_arguments, _fx_fields, _fx_options,
         Resources(cpus=1, memory_mb=2048), gpu=True, inputs_are_files=False,
     ),
