@@ -299,3 +299,20 @@ def test_ray_local_gives_the_pool_s_results(
             for t in manifest(out).tasks
         ]
     assert results["ray"] == results["pool"]
+
+
+def test_fx_batch_generates_each_model_and_fails_an_unknown_one_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "fx"
+    assert batch(["fx", "fire", "smoke", "no-such-preset", "--size", "512", "--out", str(out), "--json"]) == 1
+    tasks = manifest(out).tasks
+    assert [t.status for t in tasks] == ["done", "done", "failed"]
+    assert "no-such-preset" in (tasks[2].error or "")
+    import cv2
+
+    for task in tasks[:2]:
+        pngs = [p for p in task.outputs if p.endswith(".png")]
+        assert pngs and all(Path(p).parent == out / task.key for p in pngs)
+        image = cv2.imread(pngs[0], cv2.IMREAD_UNCHANGED)
+        assert image.shape[:2] == (512, 512) and image.std() > 1.0  # a real texture, not a blank
