@@ -222,7 +222,10 @@ def run_plan(
         backend = _Pool(workers, retries, plan.out)
     else:
         backend = _Ray(ray_address, workers, retries)
-    backend.connect()  # an unreachable cluster fails here, before any task or manifest change
+    if ray_address is not None:
+        check_ray_address(ray_address)  # an unreachable cluster fails here, before any change
+    if todo:
+        backend.connect()
     for name in (ATTEMPTS_DIR, LOGS_DIR):
         (plan.out / name).mkdir(exist_ok=True)
     for task in todo:
@@ -536,6 +539,8 @@ class _Ray(_Backend):
         }
 
     def run(self, tasks: list[TaskSpec], finished: Callable[[TaskResult], None], progress: Progress) -> None:
+        if not tasks:
+            return
         ray = self.ray
         remote = ray.remote(_ray_task)
         for spec in tasks:
