@@ -156,7 +156,7 @@ def two_node_cluster(clips: list[str], detector: str, work: Path, expected: dict
         str(temp),
         "--disable-usage-stats",
     ]
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_worker_niceness": "0"}  # see farm/README.md
     report: dict[str, Any] = {}
     try:
         subprocess.run([ray_bin(), "start", "--head", "--port", str(port), "--include-dashboard", "false", *common],
