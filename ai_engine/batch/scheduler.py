@@ -33,6 +33,7 @@ from .task import ATTEMPTS_DIR, LOGS_DIR, fingerprint
 from .verbs import BatchError
 
 DEFAULT_RETRIES = 2
+LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -506,6 +507,10 @@ class _Ray(_Backend):
 
     def connect(self) -> None:
         check_ray_address(self.address)
+        if self.address == "local" and "ray" not in sys.modules:
+            # A private instance stays on loopback: Ray otherwise replaces 127.0.0.1 by the machine's
+            # network address (it expects other nodes to join); this switch makes it keep 127.0.0.1.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         try:
             import ray
         except ImportError as exc:
@@ -523,7 +528,7 @@ class _Ray(_Backend):
                 # Ray starts its workers at niceness 15 (to favour its own daemons); here the tasks ARE
                 # the work, and at 15 any other load on the machine starves them (10× slower here).
                 os.environ.setdefault("RAY_worker_niceness", "0")
-                ray.init(num_cpus=self.workers, **options)
+                ray.init(num_cpus=self.workers, _node_ip_address=LOOPBACK, **options)
             else:
                 ray.init(address=self.address, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
