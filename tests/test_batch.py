@@ -205,8 +205,8 @@ def _diagnostics_plan(out: Path, count: int, steps: int, crash: str | None = Non
     return Plan(command=BatchCommand(tool="ai_engine", verb="diagnostics"), out=out, tasks=tasks)
 
 
-def _pool_workers() -> list[int]:
-    """Pids of this test process's batch pool workers."""
+def _pool_workers(parent: int | None = None) -> list[int]:
+    """Pids of the batch pool workers of ``parent`` (default: this test process)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -216,7 +216,7 @@ def _pool_workers() -> list[int]:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if b"ai_engine.batch.task" in cmd and int(stat[1]) == os.getpid():
+        if b"ai_engine.batch.task" in cmd and int(stat[1]) == (parent or os.getpid()):
             found.append(int(entry.name))
     return found
 
@@ -263,6 +263,8 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path, rig_json: Pat
         if (out / "manifest.json").exists() and any(t.status == "done" for t in manifest(out).tasks):
             break
         time.sleep(0.05)
+    workers = _pool_workers(process.pid)
+    assert workers  # the pool's worker, to be gone after Ctrl-C
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
@@ -272,7 +274,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path, rig_json: Pat
     assert done and cancelled and len(done) + len(cancelled) == 6
     assert all(Path(p).is_file() for t in done for p in t.outputs)
     assert not any((out / t.key).exists() for t in cancelled)  # no half-written folder
-    assert not _pool_workers()
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     finished = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert [t.status for t in manifest(out).tasks] == ["done"] * 6
