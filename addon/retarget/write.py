@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def set_scene_rate(scene: bpy.types.Scene, fps: float) -> None:
 def apply_retarget(
     scene: bpy.types.Scene,
     target: bpy.types.Object,
-    result: RetargetResult,
+    result: RetargetResult | Mapping[str, Any],
     *,
     frame_start: int,
     match_scene_fps: bool = True,
@@ -54,7 +55,9 @@ def apply_retarget(
     Returns:
         ``{"action", "slot", "frame_start", "frame_end", "fps", "keys"}``.
     """
-    anim = BoneAnimation.load(result.animation)
+    # A Mapping is the capture job's legacy dict (capture.capture_to_rig), until its contract lands.
+    path = result.animation if isinstance(result, RetargetResult) else str(result["animation"])
+    anim = BoneAnimation.load(path)
     name = action_name or anim.source_name or "Retarget"
     baked = bake_action(target, anim, name=name, frame_start=frame_start)
     if match_scene_fps:
