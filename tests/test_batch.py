@@ -221,6 +221,15 @@ def _pool_workers(parent: int | None = None) -> list[int]:
     return found
 
 
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (killed, waiting to be reaped by init)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_a_killed_worker_loses_no_task_and_a_crashing_input_stops_after_the_retries(tmp_path: Path) -> None:
     out = tmp_path / "killed"
     plan = _diagnostics_plan(out, 3, steps=40)
@@ -274,7 +283,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path, rig_json: Pat
     assert done and cancelled and len(done) + len(cancelled) == 6
     assert all(Path(p).is_file() for t in done for p in t.outputs)
     assert not any((out / t.key).exists() for t in cancelled)  # no half-written folder
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not [pid for pid in workers if _running(pid)]
     finished = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert [t.status for t in manifest(out).tasks] == ["done"] * 6
