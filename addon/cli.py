@@ -24,6 +24,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "retarget": ("retarget.batch", "retarget a motion onto an armature and bake an action"),
     "capture": ("capture.batch", "capture motion from a video onto an armature"),
     "fx-material": ("fx.batch", "generate an effects texture and a ready material"),
+    "batch": ("batch", "run one of these verbs over many inputs on Ray or a local pool, resumable"),
     "demo": ("demo", "run the main jobs headless on a generated sample (python3 build.py demo)"),
 }
 

@@ -4,6 +4,7 @@ API and a modal run in a real window."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -124,10 +125,15 @@ def test_batch_verb_writes_the_action_at_frame_start_with_the_sources_rate(
 ) -> None:
     bpy = blender
     from addon.cli import main
-    from addon.retarget.batch import PRESET_NAMES
-    from ai_engine.retarget import maps
+    from addon.retarget.batch import add_arguments
+    from addon.retarget.properties import AUTO_MAP, map_preset_items
+    from ai_engine.retarget.contract import PRESET_NAMES
 
-    assert PRESET_NAMES == maps.PRESET_NAMES  # the verb lists them without importing the engine
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)  # the verb's help and the panel's menu read the contract's one tuple
+    assert all(name in parser.format_help() for name in PRESET_NAMES)
+    items = map_preset_items(bpy.context.scene.clapper.retarget, bpy.context)
+    assert [i[0] for i in items] == [AUTO_MAP[0], *PRESET_NAMES]
 
     take = bvh_dir / "bandai" / "dataset-1_walk_normal_001.bvh"
     out, bvh_out = tmp_path / "out.blend", tmp_path / "out.bvh"

@@ -8,7 +8,8 @@ import pytest
 from capture_media import mocap
 
 from ai_engine.capture.face import ARKIT_BLENDSHAPES, face_curves
-from ai_engine.capture.geometry import CAMERA_TO_BLENDER, quaternion_to_matrix
+from ai_engine.capture.geometry import CAMERA_TO_BLENDER
+from ai_engine.retarget.quat import quat_to_matrix
 
 INDEX = {name: i for i, name in enumerate(ARKIT_BLENDSHAPES)}
 
@@ -124,7 +125,7 @@ def test_head_rotation_is_recovered_and_does_not_leak_into_curves(photo_face) ->
     frames = _frames(face, size, [lambda p: p, turn])
     weights, head = face_curves(frames, np.ones(2, bool), size, neutral_frame=0)
     np.testing.assert_allclose(head[0], [1, 0, 0, 0], atol=1e-5)
-    recovered = quaternion_to_matrix(head[1])
+    recovered = quat_to_matrix(head[1])
     expected = CAMERA_TO_BLENDER @ yaw @ CAMERA_TO_BLENDER.T
     error = np.degrees(np.arccos(np.clip((np.trace(recovered.T @ expected) - 1) / 2, -1, 1)))
     assert error < 2.0

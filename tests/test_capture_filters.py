@@ -10,12 +10,12 @@ from capture_media import CARPHONE, mocap
 from ai_engine.capture.filters import (
     apply_swaps,
     detect_left_right_swaps,
-    fill_gaps,
     identity_jumps,
     one_euro,
     smoothing_parameters,
 )
 from ai_engine.capture.landmarks import POSE, POSE_MIRROR
+from ai_engine.gaps import fill_gaps
 
 
 def test_fill_gaps_fills_short_inner_gaps_only() -> None:

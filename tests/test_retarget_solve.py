@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ai_engine.contract import BadRequest
 from ai_engine.errors import BadMotionFile, BadRig, Cancelled
 from ai_engine.retarget.animation import BoneAnimation
 from ai_engine.retarget.bvh import read_bvh
+from ai_engine.retarget.contract import RETARGET, RetargetRequest
 from ai_engine.retarget.fk import pose_matrices
 from ai_engine.retarget.maps import choose_map, fit_preset, load_preset
 from ai_engine.retarget.quat import angle_between, quat_to_matrix
@@ -230,14 +232,47 @@ def test_worker_job_writes_the_animation(bvh_dir: Path, tmp_path: Path) -> None:
         warn=messages.append,
     )
     result = run_job(
-        "retarget.retarget",
-        {"source": str(bvh_dir / "cmu" / "131_03.bvh"), "rig_spec": rig.to_dict(), "foot_lock": True},
-        ctx,
+        RETARGET, RetargetRequest(rig=rig, source=str(bvh_dir / "cmu" / "131_03.bvh"), foot_lock=True), ctx
     )
-    anim = BoneAnimation.load(result["animation"])
-    assert result["frames"] == anim.frame_count == read_bvh(bvh_dir / "cmu" / "131_03.bvh").frame_count
-    assert result["source_name"] == "131_03" and result["root_bone"] == "mixamorig:Hips"
-    assert result["source_map"]["upper_arm.L"] == "LeftShoulder"
+    anim = BoneAnimation.load(result.animation)
+    assert result.frames == anim.frame_count == read_bvh(bvh_dir / "cmu" / "131_03.bvh").frame_count
+    assert result.source_name == "131_03" and result.root_bone == "mixamorig:Hips"
+    assert result.source_map["upper_arm.L"] == "LeftShoulder"
+    assert result.bones == tuple(anim.bones) and result.fps == pytest.approx(anim.fps)
+    assert list(result.contacts) == anim.contacts.sum(axis=0).tolist()
+    assert result.leg_ratio == pytest.approx(anim.meta["leg_ratio"])
+
+
+def test_worker_job_takes_a_skeleton_file_and_a_named_map(bvh_dir: Path, tmp_path: Path) -> None:
+    """A SkeletonAnimation .npz source (armatures, captures) and a preset replacing the rig's map."""
+    skeleton = load_source(bvh_dir / "cmu" / "131_03.bvh")
+    saved = skeleton.save(tmp_path / "source.npz")
+    rig = mixamo_rig()
+    bare = RigSpec.from_dict({**rig.to_dict(), "bone_map": {}, "joint_map": {}})
+    ctx = JobContext(
+        workdir=tmp_path / "w", progress=lambda f, m: None, should_stop=lambda: False, warn=print
+    )
+    result = run_job(RETARGET, RetargetRequest(rig=bare, skeleton=str(saved), map="mixamo"), ctx)
+    direct = solve(skeleton, bare.with_map(fit_preset(load_preset("mixamo"), bare.bones)[0]))
+    back = BoneAnimation.load(result.animation)
+    assert back.bones == direct.bones
+    np.testing.assert_allclose(back.rotations, direct.rotations, atol=1e-5)
+
+
+def test_retarget_request_refuses_what_cannot_run() -> None:
+    rig = mixamo_rig()
+    with pytest.raises(BadRequest, match="exactly one"):
+        RetargetRequest(rig=rig)
+    with pytest.raises(BadRequest, match="exactly one"):
+        RetargetRequest(rig=rig, source="a.bvh", skeleton="a.npz")
+    with pytest.raises(BadRequest, match="Unknown bone map 'rigfy'"):
+        RetargetRequest(rig=rig, source="a.bvh", map="rigfy")
+    with pytest.raises(BadRequest, match="needs 'rig'"):
+        RetargetRequest.from_dict({"source": "a.bvh"})
+    with pytest.raises(BadRequest, match="foot_lock must be true or false"):
+        RetargetRequest.from_dict({"rig": rig.to_dict(), "source": "a.bvh", "foot_lock": "yes"})
+    with pytest.raises(BadRig, match="Not a Clapper rig description"):
+        RetargetRequest.from_dict({"rig": {"bones": ["a"]}, "source": "a.bvh"})
 
 
 def test_gaps_and_unobserved_joints_in_captured_motion(bvh_dir: Path) -> None:

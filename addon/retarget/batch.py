@@ -16,25 +16,28 @@ from typing import Any
 import bpy
 
 from ..core.batch import BatchError, save
+from ..core.vocab import vocabulary
 from ..core.worker_client import run_blocking
 
-PRESET_NAMES = ("rigify", "mixamo", "cmu_bvh", "bandai_bvh")  # ai_engine.retarget.maps.PRESET_NAMES
-# The engine is imported inside run(): listing the verbs must work where it is not installed.
+# The engine is imported inside run(): listing the verbs must work where it is not installed
+# (``vocabulary`` then gives no preset names and the help says so).
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    presets = ", ".join(vocabulary("ai_engine.retarget.contract", "PRESET_NAMES")) or "(engine missing)"
     parser.add_argument("--source", required=True, help="the motion: a .bvh file")
     parser.add_argument("--target", required=True, help="the .blend holding the target armature")
     parser.add_argument("--armature", required=True, help="the target armature object's name")
     parser.add_argument("--blend", required=True, help="the .blend to write")
     parser.add_argument("--bvh-out", default=None, help="also export the retargeted action as BVH here")
-    parser.add_argument("--map", default=None, help=f"bone map: {', '.join(PRESET_NAMES)} or a JSON file")
+    parser.add_argument("--map", default=None, help=f"bone map: {presets} or a JSON file")
     parser.add_argument("--frame-start", type=int, default=None, help="scene frame of the source's frame 0")
     parser.add_argument("--no-foot-lock", action="store_true", help="do not lock feet that stand still")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from ai_engine.errors import BadRig
+    from ai_engine.retarget.contract import RETARGET, RetargetRequest
     from ai_engine.retarget.maps import fit_preset, load_preset
 
     from .read_rig import check_target, rigspec_from_armature
@@ -65,11 +68,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     except BadRig as exc:
         raise BatchError(str(exc)) from exc
     before = {a.name for a in bpy.data.actions}
+    warnings: list[str] = []
     result = run_blocking(
-        "retarget.retarget",
-        {"source": source, "rig_spec": spec.to_dict(), "foot_lock": not args.no_foot_lock},
+        RETARGET,
+        RetargetRequest(rig=spec, source=source, foot_lock=not args.no_foot_lock),
         label="retarget",
         echo=not args.json,
+        warnings=warnings,
     )
     start = args.frame_start if args.frame_start is not None else scene.frame_start
     done = apply_retarget(scene, target, result, frame_start=start, match_scene_fps=True)
@@ -84,17 +89,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "fps": round(done["fps"], 6),
         "scene_fps": round(scene.render.fps / scene.render.fps_base, 6),
         "map": used,
-        "bones": len(result["bones"]),
-        "contacts": result["contacts"],
+        "bones": len(result.bones),
+        "contacts": list(result.contacts),
         "actions_before": sorted(before),
         "bvh": bvh,
-        "source_map": json.dumps(result.get("source_map", {})),
-        "warnings": result.get("warnings", []),
+        "source_map": json.dumps(result.source_map),
+        "warnings": warnings,
     }
 
 
 def demo_step(out: Path, video: str) -> dict[str, Any]:
     """``build.py demo``: a procedural walk retargeted onto a freshly generated Rigify rig."""
+    from ai_engine.retarget.contract import RETARGET, RetargetRequest
     from ai_engine.retarget.sample_motion import write_sample_walk
 
     from ..core.batch import open_or_new
@@ -106,11 +112,7 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     open_or_new(None)
     target = rigify_rig("rig")
     spec, used = rigspec_from_armature(target)
-    result = run_blocking(
-        "retarget.retarget",
-        {"source": str(motion), "rig_spec": spec.to_dict()},
-        label="retarget",
-    )
+    result = run_blocking(RETARGET, RetargetRequest(rig=spec, source=str(motion)), label="retarget")
     done = apply_retarget(bpy.context.scene, target, result, frame_start=1)
     blend = save(str(out / "retarget.blend"))
     bvh = export_bvh(target, out / "retarget.bvh", done["frame_start"], done["frame_end"])

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
 from ..core.jobs import EngineJobOperator, JobInputError
+
+if TYPE_CHECKING:
+    from ai_engine.contract import JobSpec
+    from ai_engine.retarget.contract import RetargetRequest, RetargetResult
 
 # The engine (ai_engine, numpy) is imported inside the functions below, never at registration: the
 # add-on must register (and say what is missing) even where the engine is not installed.
@@ -60,8 +64,9 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
     def poll(cls, context: bpy.types.Context) -> bool:
         return context.scene is not None and context.mode in {"OBJECT", "POSE"}
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+    def build_job(self, context: bpy.types.Context) -> tuple[JobSpec[Any, Any], RetargetRequest]:
         from ai_engine.errors import BadMotionFile, BadRig
+        from ai_engine.retarget.contract import RETARGET, RetargetRequest
 
         from .read_rig import check_target, rigspec_from_armature
         from .read_skeleton import skeleton_from_armature
@@ -79,25 +84,23 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
             raise JobInputError(
                 f"'{target.name}' lacks mapped bones: {', '.join(missing)}. Fix them in the Bone Map list."
             )
-        request: dict[str, Any] = {"rig_spec": spec.to_dict(), "foot_lock": props.foot_lock}
         if props.source_kind == "FILE":
             path = bpy.path.abspath(props.source_path) if props.source_path else ""
             if not path or not os.path.isfile(path):
                 raise JobInputError(f"Motion file not found: {path or '(none)'}. Pick a .bvh file.")
-            request["source"] = path
-        else:
-            source = props.source_armature
-            if source is None or source == target:
-                raise JobInputError("Pick a source armature other than the target.")
-            try:
-                skeleton = skeleton_from_armature(source, context.scene)
-            except BadMotionFile as exc:
-                raise JobInputError(str(exc)) from exc
-            folder = tempfile.mkdtemp(prefix="clapper-retarget-")
-            request["skeleton"] = str(skeleton.save(os.path.join(folder, "source.npz")))
-        return "retarget.retarget", request
+            return RETARGET, RetargetRequest(rig=spec, source=path, foot_lock=props.foot_lock)
+        source = props.source_armature
+        if source is None or source == target:
+            raise JobInputError("Pick a source armature other than the target.")
+        try:
+            skeleton = skeleton_from_armature(source, context.scene)
+        except BadMotionFile as exc:
+            raise JobInputError(str(exc)) from exc
+        folder = tempfile.mkdtemp(prefix="clapper-retarget-")
+        saved = str(skeleton.save(os.path.join(folder, "source.npz")))
+        return RETARGET, RetargetRequest(rig=spec, skeleton=saved, foot_lock=props.foot_lock)
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+    def apply_result(self, context: bpy.types.Context, result: RetargetResult) -> None:
         from .write import apply_retarget
 
         props = context.scene.clapper.retarget
@@ -114,7 +117,7 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
         props.last_action = done["action"]
         props.last_report = (
             f"{done['action']}: frames {done['frame_start']}–{done['frame_end']} at {done['fps']:.3g} fps, "
-            f"{len(result['bones'])} bones; feet locked {result['contacts'][0]}/{result['contacts'][1]} frames"
+            f"{len(result.bones)} bones; feet locked {result.contacts[0]}/{result.contacts[1]} frames"
         )
         self.report({"INFO"}, props.last_report)  # type: ignore[attr-defined]
 

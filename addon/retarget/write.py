@@ -8,6 +8,7 @@ from typing import Any
 import bpy
 
 from ai_engine.retarget.animation import BoneAnimation
+from ai_engine.retarget.contract import RetargetResult
 from ai_engine.retarget.maps import choose_map, fit_preset, load_preset
 
 from .action import bake_action
@@ -39,7 +40,7 @@ def set_scene_rate(scene: bpy.types.Scene, fps: float) -> None:
 def apply_retarget(
     scene: bpy.types.Scene,
     target: bpy.types.Object,
-    result: dict[str, Any],
+    result: RetargetResult,
     *,
     frame_start: int,
     match_scene_fps: bool = True,
@@ -53,7 +54,7 @@ def apply_retarget(
     Returns:
         ``{"action", "slot", "frame_start", "frame_end", "fps", "keys"}``.
     """
-    anim = BoneAnimation.load(result["animation"])
+    anim = BoneAnimation.load(result.animation)
     name = action_name or anim.source_name or "Retarget"
     baked = bake_action(target, anim, name=name, frame_start=frame_start)
     if match_scene_fps:

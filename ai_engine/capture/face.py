@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .geometry import CAMERA_TO_BLENDER, kabsch, matrix_to_quaternion
+from ..retarget.quat import matrix_to_quat
+from .geometry import CAMERA_TO_BLENDER, kabsch
 
 ARKIT_BLENDSHAPES: tuple[str, ...] = (
     "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight",
@@ -311,5 +312,5 @@ def face_curves(
         local, rotation = _to_head_frame(_pixels(face[t], image_size), calibration.reference)
         weights[t] = blendshapes_from_measures(measure(local), calibration.features)
         relative = rotation @ calibration.neutral_rotation.T
-        head[t] = matrix_to_quaternion(CAMERA_TO_BLENDER @ relative @ CAMERA_TO_BLENDER.T)
+        head[t] = matrix_to_quat(CAMERA_TO_BLENDER @ relative @ CAMERA_TO_BLENDER.T)
     return weights, head

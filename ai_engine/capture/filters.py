@@ -11,42 +11,8 @@ import math
 
 import numpy as np
 
+from ..gaps import runs_of_true  # gap filling is shared with retargeting: ai_engine/gaps.py
 from .landmarks import POSE, POSE_LIMB_PAIRS, POSE_MIRROR
-
-
-def runs_of_true(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of every run of True in a 1-D bool array."""
-    padded = np.concatenate([[False], mask.astype(bool), [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
-
-
-def fill_gaps(
-    values: np.ndarray, valid: np.ndarray, max_gap: int, breaks: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Linearly interpolate runs of invalid frames no longer than ``max_gap`` between two valid frames.
-
-    Gaps at the start or end, longer gaps, and gaps ending on a ``breaks`` frame (the tracker jumped
-    to someone else) are left as they are (never invented).
-
-    Returns:
-        (values with the short gaps filled, bool mask of the frames that were filled).
-    """
-    values = values.copy()
-    filled = np.zeros(valid.shape[0], bool)
-    if max_gap <= 0:
-        return values, filled
-    for start, end in runs_of_true(~valid):
-        if start == 0 or end == valid.shape[0] or end - start > max_gap:
-            continue
-        if breaks is not None and breaks[end]:
-            continue
-        before, after = values[start - 1], values[end]
-        weights = (np.arange(start, end) - (start - 1)) / (end - start + 1)
-        shape = (-1,) + (1,) * (values.ndim - 1)
-        values[start:end] = before + (after - before) * weights.reshape(shape)
-        filled[start:end] = True
-    return values, filled
 
 
 def smoothing_parameters(strength: float) -> tuple[float, float]:

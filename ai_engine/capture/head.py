@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geometry import matrix_to_quaternion, quaternion_to_matrix
+from ..retarget.quat import matrix_to_quat, quat_to_matrix
 
 
 def _power(q: np.ndarray, share: float) -> np.ndarray:
@@ -43,10 +43,10 @@ def head_bone_rotations(
         q = head_rotation[nearest].astype(np.float64)
     out = np.empty((frames, len(rest_matrices), 4))
     for b, (rest, share) in enumerate(zip(rest_matrices, shares, strict=True)):
-        world = quaternion_to_matrix(_power(q, share))
+        world = quat_to_matrix(_power(q, share))
         basis = object_rotation @ np.asarray(rest, np.float64)  # bone axes in world space
         local = np.einsum("ji,tjk,kl->til", basis, world, basis)
-        out[:, b] = matrix_to_quaternion(local)
+        out[:, b] = matrix_to_quat(local)
     # Sign-continuous over time so interpolation takes the short way.
     for b in range(out.shape[1]):
         for t in range(1, frames):

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import NoPersonFound
+from ..gaps import fill_gaps, runs_of_true
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
 from .contract import PARTS, BodyHealth, CaptureOptions, HandsHealth, HealthReport, PartHealth
 from .extract import ExtractStats, extract_track
 from .face import ARKIT_BLENDSHAPES, face_curves
-from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
+from .filters import apply_swaps, detect_left_right_swaps, identity_jumps, one_euro
 from .solve import solve_track
 from .track import MotionTrack
 

@@ -4,7 +4,7 @@ The public API (stable; motion capture feeds ``solve`` with a ``SkeletonAnimatio
 
     from ai_engine.retarget import SkeletonAnimation, RigSpec, solve
     anim = solve(skeleton, rig, foot_lock=True, progress=..., should_stop=...)   # BoneAnimation
-    anim.save("take.npz")   # or the worker job "ai_engine.retarget.jobs:retarget"
+    anim.save("take.npz")   # or the worker job RETARGET ("retarget.retarget", contract.py)
 
 ``load_source(path)`` reads a BVH as a SkeletonAnimation (placed as Blender's importer places it);
 ``load_preset(name)`` / ``choose_map(...)`` / ``auto_map(...)`` give bone maps.

@@ -10,6 +10,7 @@ with numpy over all frames at once. ``tests/test_retarget_bvh.py`` checks them a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,99 +198,151 @@ def read_bvh(
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise BadMotionFile(f"Cannot read {path}: {exc.strerror or exc}. Check the path.") from exc
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [ln.split() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    hierarchy = _Hierarchy(path.name, scale)
+    motion_line = hierarchy.parse(lines)
+    frame_time, declared, first_row = _motion_header(lines, motion_line, hierarchy.fail)
+    check_stop(should_stop)
+    values = _motion_values(lines, first_row, hierarchy, progress)
+    for j in hierarchy.joints:  # positions are scaled like offsets, rotations stay degrees
+        for c in ("xposition", "yposition", "zposition"):
+            col = j.column(c)
+            if col >= 0:
+                values[:, col] *= scale
+    meta: dict[str, object] = {"declared_frames": declared}
+    if frame_time <= 0:
+        meta["warning"] = "no Frame Time in the file; assuming 30 fps"
+        frame_time = 1.0 / 30.0
+    return BvhMotion(
+        path=str(path), joints=hierarchy.joints, frame_time=frame_time, values=values, scale=scale, meta=meta
+    )
 
-    def fail(line_no: int, what: str) -> BadMotionFile:
-        return BadMotionFile(f"{path.name}, line {line_no}: {what}. Fix or re-export the BVH file.")
 
-    joints: list[BvhJoint] = []
-    stack: list[int] = []  # open joints; -2 marks an open End Site
-    taken: set[str] = set()
-    channel_total = 0
-    pending_end = False
-    i = 0
-    tokens_at = [ln.split() for ln in lines]
-    while i < len(lines) and not tokens_at[i]:
-        i += 1
-    if i >= len(lines) or tokens_at[i][0].upper() != "HIERARCHY":
-        raise BadMotionFile(f"{path.name} is not a BVH file (no HIERARCHY header). Pick a .bvh motion file.")
-    i += 1
-    motion_line = -1
-    while i < len(lines):
-        tok = tokens_at[i]
-        line_no = i + 1
-        i += 1
-        if not tok:
-            continue
+class _Hierarchy:
+    """The HIERARCHY section, read line by line: one method per keyword."""
+
+    def __init__(self, file_name: str, scale: float) -> None:
+        self.file_name = file_name
+        self.scale = scale
+        self.joints: list[BvhJoint] = []
+        self.stack: list[int] = []  # open joints; -2 marks an open End Site
+        self.taken: set[str] = set()
+        self.channel_total = 0
+        self.pending_end = False
+
+    def fail(self, line_no: int, what: str) -> BadMotionFile:
+        return BadMotionFile(f"{self.file_name}, line {line_no}: {what}. Fix or re-export the BVH file.")
+
+    def parse(self, lines: list[list[str]]) -> int:
+        """Read the hierarchy; returns the index of the line after MOTION."""
+        start = 0
+        while start < len(lines) and not lines[start]:
+            start += 1
+        if start >= len(lines) or lines[start][0].upper() != "HIERARCHY":
+            raise BadMotionFile(
+                f"{self.file_name} is not a BVH file (no HIERARCHY header). Pick a .bvh motion file."
+            )
+        handlers = {
+            "ROOT": self.joint,
+            "JOINT": self.joint,
+            "END": self.end_site,
+            "{": self.open,
+            "}": self.close,
+            "OFFSET": self.offset,
+            "CHANNELS": self.channels,
+        }
+        for i in range(start + 1, len(lines)):
+            tok = lines[i]
+            if not tok:
+                continue
+            key = tok[0].upper()
+            if key == "MOTION":
+                self.check_closed()
+                return i + 1
+            handler = handlers.get(key)
+            if handler is None:
+                raise self.fail(i + 1, f"unexpected {tok[0]!r} in the hierarchy")
+            try:
+                handler(tok, i + 1)
+            except (ValueError, IndexError) as exc:
+                raise self.fail(i + 1, f"cannot read {' '.join(tok)!r} ({exc})") from exc
+        raise BadMotionFile(
+            f"{self.file_name} has no MOTION section. Re-export the BVH file with its motion."
+        )
+
+    def check_closed(self) -> None:
+        if not self.joints:
+            raise BadMotionFile(f"{self.file_name} has no joints. Re-export the BVH file.")
+        if self.stack:
+            raise BadMotionFile(
+                f"{self.file_name}: the hierarchy is not closed ('}}' missing). Fix the file."
+            )
+
+    def joint(self, tok: list[str], line_no: int) -> None:
         key = tok[0].upper()
-        try:
-            if key in ("ROOT", "JOINT"):
-                if len(tok) < 2:
-                    raise fail(line_no, f"{key} without a name")
-                if key == "JOINT" and not stack:
-                    raise fail(line_no, "JOINT outside any ROOT")
-                name = _bone_name("_".join(tok[1:]), taken)
-                parent = stack[-1] if stack else -1
-                if parent == -2:
-                    raise fail(line_no, "JOINT inside an End Site")
-                joints.append(BvhJoint(name, parent, np.zeros(3), [], channel_total))
-                pending_end = False
-            elif key == "END":
-                if not stack or stack[-1] < 0:
-                    raise fail(line_no, "End Site outside a joint")
-                pending_end = True
-            elif key == "{":
-                if pending_end:
-                    stack.append(-2)
-                    pending_end = False
-                elif joints and (not stack or stack[-1] != len(joints) - 1):
-                    stack.append(len(joints) - 1)
-                else:
-                    raise fail(line_no, "unexpected '{'")
-            elif key == "}":
-                if not stack:
-                    raise fail(line_no, "unbalanced '}'")
-                stack.pop()
-            elif key == "OFFSET":
-                vec = np.array([float(v) for v in tok[1:4]]) * scale
-                if vec.shape != (3,) or not np.all(np.isfinite(vec)):
-                    raise fail(line_no, "OFFSET needs three numbers")
-                if stack and stack[-1] == -2:
-                    joints[stack[-2]].end_site = vec
-                elif stack:
-                    joints[stack[-1]].offset = vec
-                else:
-                    raise fail(line_no, "OFFSET outside a joint")
-            elif key == "CHANNELS":
-                count = int(tok[1])
-                names = tok[2 : 2 + count]
-                valid = {f"{a}{k}" for a in "xyz" for k in ("position", "rotation")}
-                if len(names) != count or any(n.lower() not in valid for n in names):
-                    raise fail(line_no, f"bad CHANNELS line {' '.join(tok)!r}")
-                if not stack or stack[-1] < 0:
-                    raise fail(line_no, "CHANNELS outside a joint")
-                joints[stack[-1]].channels = names
-                joints[stack[-1]].first_channel = channel_total
-                channel_total += count
-            elif key == "MOTION":
-                motion_line = i
-                break
-            else:
-                raise fail(line_no, f"unexpected {tok[0]!r} in the hierarchy")
-        except (ValueError, IndexError) as exc:
-            raise fail(line_no, f"cannot read {' '.join(tok)!r} ({exc})") from exc
-    if motion_line < 0:
-        raise BadMotionFile(f"{path.name} has no MOTION section. Re-export the BVH file with its motion.")
-    if not joints:
-        raise BadMotionFile(f"{path.name} has no joints. Re-export the BVH file.")
-    if stack:
-        raise BadMotionFile(f"{path.name}: the hierarchy is not closed ('}}' missing). Fix the file.")
+        if len(tok) < 2:
+            raise self.fail(line_no, f"{key} without a name")
+        if key == "JOINT" and not self.stack:
+            raise self.fail(line_no, "JOINT outside any ROOT")
+        name = _bone_name("_".join(tok[1:]), self.taken)
+        parent = self.stack[-1] if self.stack else -1
+        if parent == -2:
+            raise self.fail(line_no, "JOINT inside an End Site")
+        self.joints.append(BvhJoint(name, parent, np.zeros(3), [], self.channel_total))
+        self.pending_end = False
 
+    def end_site(self, tok: list[str], line_no: int) -> None:
+        if not self.stack or self.stack[-1] < 0:
+            raise self.fail(line_no, "End Site outside a joint")
+        self.pending_end = True
+
+    def open(self, tok: list[str], line_no: int) -> None:
+        if self.pending_end:
+            self.stack.append(-2)
+            self.pending_end = False
+        elif self.joints and (not self.stack or self.stack[-1] != len(self.joints) - 1):
+            self.stack.append(len(self.joints) - 1)
+        else:
+            raise self.fail(line_no, "unexpected '{'")
+
+    def close(self, tok: list[str], line_no: int) -> None:
+        if not self.stack:
+            raise self.fail(line_no, "unbalanced '}'")
+        self.stack.pop()
+
+    def offset(self, tok: list[str], line_no: int) -> None:
+        vec = np.array([float(v) for v in tok[1:4]]) * self.scale
+        if vec.shape != (3,) or not np.all(np.isfinite(vec)):
+            raise self.fail(line_no, "OFFSET needs three numbers")
+        if self.stack and self.stack[-1] == -2:
+            self.joints[self.stack[-2]].end_site = vec
+        elif self.stack:
+            self.joints[self.stack[-1]].offset = vec
+        else:
+            raise self.fail(line_no, "OFFSET outside a joint")
+
+    def channels(self, tok: list[str], line_no: int) -> None:
+        count = int(tok[1])
+        names = tok[2 : 2 + count]
+        valid = {f"{a}{k}" for a in "xyz" for k in ("position", "rotation")}
+        if len(names) != count or any(n.lower() not in valid for n in names):
+            raise self.fail(line_no, f"bad CHANNELS line {' '.join(tok)!r}")
+        if not self.stack or self.stack[-1] < 0:
+            raise self.fail(line_no, "CHANNELS outside a joint")
+        self.joints[self.stack[-1]].channels = names
+        self.joints[self.stack[-1]].first_channel = self.channel_total
+        self.channel_total += count
+
+
+def _motion_header(
+    lines: list[list[str]], start: int, fail: Callable[[int, str], BadMotionFile]
+) -> tuple[float, int | None, int]:
+    """``Frames:`` and ``Frame Time:`` after MOTION: (frame time, declared frames, first row index)."""
     frame_time = 0.0
     declared = None
-    i = motion_line
+    i = start
     while i < len(lines):
-        tok = tokens_at[i]
+        tok = lines[i]
         i += 1
         if not tok:
             continue
@@ -305,14 +358,23 @@ def read_bvh(
             raise fail(i, f"cannot read {' '.join(tok)!r}") from exc
         i -= 1
         break
-    motion_rows = [(k, tokens_at[k]) for k in range(i, len(lines)) if tokens_at[k]]
+    return frame_time, declared, i
+
+
+def _motion_values(
+    lines: list[list[str]], first_row: int, hierarchy: _Hierarchy, progress: ProgressFn
+) -> np.ndarray:
+    """The MOTION rows as a (T, C) array; a short, long or non-numeric row fails with its line."""
+    channel_total, fail = hierarchy.channel_total, hierarchy.fail
+    motion_rows = [(k, lines[k]) for k in range(first_row, len(lines)) if lines[k]]
     for k, tok in motion_rows:
         if len(tok) != channel_total:
             raise fail(k + 1, f"expected {channel_total} numbers, found {len(tok)}")
-    check_stop(should_stop)
     progress(-1.0, f"reading {len(motion_rows)} frames")
     if not motion_rows:
-        raise BadMotionFile(f"{path.name} has zero frames of motion. Pick a BVH file with animation.")
+        raise BadMotionFile(
+            f"{hierarchy.file_name} has zero frames of motion. Pick a BVH file with animation."
+        )
     try:  # numpy parses all numbers at once; only a bad file pays for the line-by-line search
         values = np.array([v for _, tok in motion_rows for v in tok], dtype=np.float64)
     except ValueError:
@@ -325,16 +387,7 @@ def read_bvh(
     values = values.reshape(len(motion_rows), channel_total)
     if not np.all(np.isfinite(values)):
         bad = int(np.argwhere(~np.isfinite(values))[0, 0])
-        raise BadMotionFile(f"{path.name}: motion frame {bad} holds NaN/inf. Fix or re-export the BVH file.")
-    for j in joints:  # positions are scaled like offsets, rotations stay degrees
-        for c in ("xposition", "yposition", "zposition"):
-            col = j.column(c)
-            if col >= 0:
-                values[:, col] *= scale
-    meta: dict[str, object] = {"declared_frames": declared}
-    if frame_time <= 0:
-        meta["warning"] = "no Frame Time in the file; assuming 30 fps"
-        frame_time = 1.0 / 30.0
-    return BvhMotion(
-        path=str(path), joints=joints, frame_time=frame_time, values=values, scale=scale, meta=meta
-    )
+        raise BadMotionFile(
+            f"{hierarchy.file_name}: motion frame {bad} holds NaN/inf. Fix or re-export the BVH file."
+        )
+    return values

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from ..progress import never_stop
+from ..worker import JobContext, run_job
 from .bvh import read_bvh
-from .maps import PRESET_NAMES, choose_map, fit_preset, load_preset
+from .contract import PRESET_NAMES, RETARGET, RetargetRequest
+from .maps import choose_map
 from .rigspec import RigSpec
-from .solve import solve
-from .source import load_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,22 +48,37 @@ def run(args: argparse.Namespace) -> int:
     if not args.rig or not args.out:
         print("error: --rig and --out are needed to retarget (or use --show-map)", file=sys.stderr)
         return 2
-    rig = RigSpec.load(args.rig)
-    if args.map:
-        rig = rig.with_map(fit_preset(load_preset(args.map), rig.bones)[0])
     source_map = json.loads(Path(args.source_map).read_text()) if args.source_map else None
+    request = RetargetRequest(
+        rig=RigSpec.load(args.rig),
+        source=args.source,
+        source_map=source_map,
+        map=args.map,
+        foot_lock=not args.no_foot_lock,
+    )
     started = time.perf_counter()
-    progress = _progress if not args.json else (lambda f, m: None)
-    skeleton = load_source(args.source, source_map, progress=progress, should_stop=never_stop)
-    anim = solve(skeleton, rig, foot_lock=not args.no_foot_lock, progress=progress, should_stop=never_stop)
-    path = anim.save(args.out)
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="clapper-retarget-") as work:
+        ctx = JobContext(
+            workdir=Path(work),
+            progress=_progress if not args.json else (lambda f, m: None),
+            should_stop=lambda: False,
+            warn=warnings.append,
+            warnings=warnings,
+        )
+        done = run_job(RETARGET, request, ctx)
+        out = Path(args.out) if args.out.endswith(".npz") else Path(args.out + ".npz")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(done.animation, out)
     result = {
-        "animation": str(path),
-        "frames": anim.frame_count,
-        "fps": anim.fps,
-        "bones": len(anim.bones),
+        "animation": str(out),
+        "frames": done.frames,
+        "fps": done.fps,
+        "bones": len(done.bones),
         "seconds": round(time.perf_counter() - started, 3),
     }
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result))
     else:

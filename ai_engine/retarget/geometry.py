@@ -44,18 +44,6 @@ def segment_frame(primary: np.ndarray, hint: np.ndarray) -> np.ndarray:
     return np.stack((x, y, z), axis=-1)
 
 
-def fill_gaps(pos: np.ndarray) -> np.ndarray:
-    """Linear interpolation over NaN gaps per joint (held at the ends); all-NaN joints stay NaN."""
-    out = pos.copy()
-    t = np.arange(len(pos))
-    for j in range(pos.shape[1]):
-        bad = np.isnan(pos[:, j]).any(axis=1)
-        if bad.any() and (~bad).any():
-            for c in range(3):
-                out[bad, j, c] = np.interp(t[bad], t[~bad], pos[~bad, j, c])
-    return out
-
-
 class TargetView:
     """Target rest geometry and hierarchy queries on the RigSpec."""
 

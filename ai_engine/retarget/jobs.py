@@ -1,15 +1,13 @@
-"""Worker jobs of the retargeting feature (``ai_engine.retarget.jobs:<function>``)."""
+"""Worker jobs of the retargeting feature (declared in ``contract.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from ..errors import BadRig
 from ..progress import sub_progress
 from ..registry import implements
 from ..worker import JobContext
-from .contract import RETARGET
+from .contract import RETARGET, RetargetRequest, RetargetResult
 from .maps import fit_preset, load_preset
 from .rigspec import RigSpec
 from .skeleton import SkeletonAnimation
@@ -17,46 +15,33 @@ from .solve import solve
 from .source import load_source
 
 
-def _rig(request: dict[str, Any]) -> RigSpec:
-    if "rig_spec" in request:
-        rig = RigSpec.from_dict(request["rig_spec"])
-    elif "rig" in request:
-        rig = RigSpec.load(request["rig"])
-    else:
-        raise BadRig("The request names no target rig ('rig_spec' or 'rig'); pick a target armature.")
-    if request.get("map"):
-        preset = request["map"]
-        preset = preset if isinstance(preset, dict) else load_preset(preset)
-        rig = rig.with_map(fit_preset(preset, rig.bones)[0])
-    return rig
+def _rig(request: RetargetRequest) -> RigSpec:
+    """The request's rig, with the named map preset (fitted to its bone names) when one is given."""
+    if request.map is None:
+        return request.rig
+    return request.rig.with_map(fit_preset(load_preset(request.map), request.rig.bones)[0])
 
 
 @implements(RETARGET)
-def retarget(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Retarget a motion onto a rig.
-
-    Request: ``source`` (a .bvh path) or ``skeleton`` (a SkeletonAnimation .npz); ``source_map``
-    (canonical → source joint, optional); ``rig_spec`` (RigSpec dict) or ``rig`` (RigSpec JSON path);
-    ``map`` (preset name, path or dict, optional: replaces the RigSpec's own map); ``foot_lock``.
-    Result: ``animation`` (BoneAnimation .npz in the workdir), ``frames``, ``fps``, ``bones``,
-    ``source_name``, ``source_map``, ``contacts`` (frames in contact, left/right).
-    """
+def retarget(request: RetargetRequest, ctx: JobContext) -> RetargetResult:
+    """Retarget the request's motion (BVH or skeleton .npz) onto its rig; the animation is a file."""
     rig = _rig(request)
     rig.validate()
-    if request.get("skeleton"):
+    if request.skeleton is not None:
         ctx.progress(0.0, "loading the skeleton")
-        skeleton = SkeletonAnimation.load(request["skeleton"])
+        skeleton = SkeletonAnimation.load(request.skeleton)
     else:
+        assert request.source is not None  # the contract guarantees one of the two
         skeleton = load_source(
-            request["source"],
-            request.get("source_map"),
+            request.source,
+            request.source_map,
             progress=sub_progress(ctx.progress, 0.0, 0.4),
             should_stop=ctx.should_stop,
         )
     anim = solve(
         skeleton,
         rig,
-        foot_lock=bool(request.get("foot_lock", True)),
+        foot_lock=request.foot_lock,
         progress=sub_progress(ctx.progress, 0.4, 0.95),
         should_stop=ctx.should_stop,
     )
@@ -65,15 +50,18 @@ def retarget(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         ctx.warn(f"The source has no {', '.join(unmapped)}: those bones keep their rest pose.")
     path = anim.save(Path(ctx.workdir) / "animation.npz")
     ctx.progress(1.0, "done")
-    contacts = anim.contacts.sum(axis=0).tolist() if anim.contacts is not None else [0, 0]
-    return {
-        "animation": str(path),
-        "frames": anim.frame_count,
-        "fps": anim.fps,
-        "bones": anim.bones,
-        "root_bone": anim.root_bone,
-        "source_name": anim.source_name,
-        "source_map": skeleton.meta.get("bone_map", {}),
-        "contacts": contacts,
-        "leg_ratio": anim.meta.get("leg_ratio"),
-    }
+    left, right = (int(n) for n in anim.contacts.sum(axis=0)) if anim.contacts is not None else (0, 0)
+    leg_ratio = anim.meta.get("leg_ratio")
+    used = skeleton.meta.get("bone_map")
+    source_map = {str(k): str(v) for k, v in used.items()} if isinstance(used, dict) else {}
+    return RetargetResult(
+        animation=str(path),
+        frames=anim.frame_count,
+        fps=float(anim.fps),
+        bones=tuple(anim.bones),
+        root_bone=anim.root_bone,
+        source_name=anim.source_name,
+        source_map=source_map,
+        contacts=(left, right),
+        leg_ratio=float(leg_ratio) if leg_ratio is not None else None,  # type: ignore[arg-type]
+    )

@@ -17,9 +17,8 @@ import numpy as np
 
 from ..errors import BadRig
 from .automap import auto_map
+from .contract import PRESET_NAMES
 from .skeleton import FINGER_JOINTS
-
-PRESET_NAMES: tuple[str, ...] = ("rigify", "mixamo", "cmu_bvh", "bandai_bvh")
 
 
 def load_preset(name_or_path: str | Path) -> dict[str, Any]:

@@ -23,14 +23,16 @@ vectorised over frames; the Python loops run over joints only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import BadMotionFile
+from ..gaps import fill_gaps
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from .animation import BoneAnimation
 from .footlock import detect_contacts, lock_feet, root_correction
-from .geometry import Body, TargetView, fill_gaps, hint_kind, leg_length, point_fk, segment_frame
+from .geometry import Body, TargetView, hint_kind, leg_length, point_fk, segment_frame
 from .quat import (
     matrix_to_quat,
     normalize,
@@ -133,46 +135,209 @@ def solve(
         raise BadMotionFile("The source motion has no hips joint; map its pelvis to 'hips'.")
     progress(0.0, "preparing")
     tgt = TargetView(rig)
-    frames = skeleton.frame_count
-    # Source into the target's armature space (the object's rotation/uniform scale removed).
-    obj = rig.object_matrix
-    scale = float(np.cbrt(abs(np.linalg.det(obj[:3, :3]))))
-    obj_rot = obj[:3, :3] / scale
-    obj_q = matrix_to_quat(obj_rot)
+    src = _Source.of(skeleton, rig)
+    q_world = _Segments(src, tgt).world_rotations(progress, should_stop)
+    progress(0.55, "root motion")
+    root_loc_arm, leg_ratio = _root_motion(
+        src.world_pos, skeleton.rest_positions, tgt, q_world, src.joints, src.sidx, src.to_arm
+    )
+    contacts = None
+    legs = all(f"{k}.{s}" in q_world for k in ("thigh", "shin") for s in "LR")
+    if foot_lock and legs and all(rig.joint_bone(f"foot.{s}") and f"foot.{s}" in src.sidx for s in "LR"):
+        check_stop(should_stop)
+        progress(0.65, "foot contacts")
+        root_loc_arm, contacts = _lock_feet(skeleton, src, tgt, q_world, root_loc_arm, leg_ratio)
+    check_stop(should_stop)
+    progress(0.8, "local rotations")
+    return _to_local(skeleton, tgt, q_world, src.joints, root_loc_arm, contacts, leg_ratio)
 
-    def to_arm(p: np.ndarray) -> np.ndarray:
-        return ((p - obj[:3, 3]) @ obj_rot) / scale
 
-    observed = skeleton.positions.copy()
-    if skeleton.valid is not None:
-        observed[~np.asarray(skeleton.valid, dtype=bool)] = np.nan  # gaps are filled, never trusted
-    world_pos = fill_gaps(observed)
-    src_pos = to_arm(world_pos)
-    src_tails = to_arm(skeleton.tails) if skeleton.tails is not None else None
-    ref_pos = to_arm(skeleton.rest_positions) if skeleton.rest_positions is not None else None
-    rotations = skeleton.rotations
-    use_rot = rotations is not None and ref_pos is not None
-    joints = [j for j in ORDER if j in skeleton.joints and j in rig.bone_map]
-    seen = np.isfinite(world_pos).all(axis=(0, 2))  # a joint never observed takes no part
-    sidx = {j: k for k, j in enumerate(skeleton.joints) if seen[k]}
-    joints = [j for j in joints if j in sidx]
-    if "hips" not in sidx:
-        raise BadMotionFile("The source's hips were never observed; nothing can be retargeted.")
+@dataclass
+class _Source:
+    """The source motion in the target's armature space (the object's rotation and uniform scale
+    removed), gaps filled, and the joints that take part: mapped on the rig and observed at least once."""
 
-    def seg_end(j: str) -> str:
+    skeleton: SkeletonAnimation
+    obj: np.ndarray  # (4, 4) the target object's world matrix
+    scale: float
+    obj_rot: np.ndarray  # (3, 3) its rotation
+    obj_q: np.ndarray  # (4,) the same as a quaternion
+    world_pos: np.ndarray  # (T, J, 3) world positions, gaps filled
+    src_pos: np.ndarray  # (T, J, 3) in armature space
+    src_tails: np.ndarray | None
+    ref_pos: np.ndarray | None  # (J, 3) the reference (rest) pose in armature space
+    joints: list[str]  # canonical joints solved, in ORDER
+    sidx: dict[str, int]  # observed joint → its index in the skeleton
+
+    @classmethod
+    def of(cls, skeleton: SkeletonAnimation, rig: RigSpec) -> _Source:
+        obj = rig.object_matrix
+        scale = float(np.cbrt(abs(np.linalg.det(obj[:3, :3]))))
+        obj_rot = obj[:3, :3] / scale
+        observed = skeleton.positions.copy()
+        if skeleton.valid is not None:
+            observed[~np.asarray(skeleton.valid, dtype=bool)] = np.nan  # gaps are filled, never trusted
+        world_pos, _ = fill_gaps(observed, ~np.isnan(observed).any(axis=-1), hold_ends=True)
+        seen = np.isfinite(world_pos).all(axis=(0, 2))  # a joint never observed takes no part
+        sidx = {j: k for k, j in enumerate(skeleton.joints) if seen[k]}
+        if "hips" not in sidx:
+            raise BadMotionFile("The source's hips were never observed; nothing can be retargeted.")
+        joints = [j for j in ORDER if j in skeleton.joints and j in rig.bone_map and j in sidx]
+        translation = obj[:3, 3]
+
+        def to_arm(p: np.ndarray) -> np.ndarray:
+            return ((p - translation) @ obj_rot) / scale
+
+        return cls(
+            skeleton=skeleton,
+            obj=obj,
+            scale=scale,
+            obj_rot=obj_rot,
+            obj_q=matrix_to_quat(obj_rot),
+            world_pos=world_pos,
+            src_pos=to_arm(world_pos),
+            src_tails=to_arm(skeleton.tails) if skeleton.tails is not None else None,
+            ref_pos=to_arm(skeleton.rest_positions) if skeleton.rest_positions is not None else None,
+            joints=joints,
+            sidx=sidx,
+        )
+
+    def to_arm(self, p: np.ndarray) -> np.ndarray:
+        """World points → the target's armature space."""
+        return ((p - self.obj[:3, 3]) @ self.obj_rot) / self.scale
+
+    @property
+    def use_rotations(self) -> bool:
+        """The source has bone rotations and a reference pose (BVH, armatures): twist follows them."""
+        return self.skeleton.rotations is not None and self.ref_pos is not None
+
+
+class _Segments:
+    """The world rotation of each canonical joint's target segment, joint by joint (see the module)."""
+
+    def __init__(self, src: _Source, tgt: TargetView) -> None:
+        self.src, self.tgt, self.rig = src, tgt, tgt.rig
+        sidx = src.sidx
+        # Body axes of the target rest, of the source reference, and per frame (positions-only mode).
+        self.tgt_body = Body({j: tgt.joint(j) for j in src.joints if self.rig.joint_bone(j)})
+        self.ref_body = Body({j: src.ref_pos[sidx[j]] for j in sidx}) if src.ref_pos is not None else None
+        self.cur_body = Body({j: src.src_pos[:, sidx[j]] for j in sidx})
+        self.identity = np.tile([1.0, 0.0, 0.0, 0.0], (src.skeleton.frame_count, 1))
+        self.q_world: dict[str, np.ndarray] = {}
+        self.rot_since_ref: dict[str, np.ndarray] = {}
+        self.ref_rot: np.ndarray | None = None
+        rotations = src.skeleton.rotations
+        if rotations is not None and src.use_rotations:
+            obj_q = src.obj_q
+            rots = quat_mul(np.broadcast_to(quat_conj(obj_q), (1, 4)), rotations)  # into armature axes
+            self.ref_rot = (
+                quat_mul(quat_conj(obj_q), src.skeleton.rest_rotations)
+                if src.skeleton.rest_rotations is not None
+                else np.tile([1.0, 0.0, 0.0, 0.0], (len(sidx), 1))
+            )
+            for j in src.joints:
+                self.rot_since_ref[j] = quat_mul(rots[:, sidx[j]], quat_conj(self.ref_rot[sidx[j]]))
+
+    def world_rotations(self, progress: ProgressFn, should_stop: StopFn) -> dict[str, np.ndarray]:
+        joints = self.src.joints
+        for n, j in enumerate(joints):
+            if n % 6 == 0:
+                check_stop(should_stop)
+                progress(0.05 + 0.5 * n / len(joints), f"solving {j}")
+            self.q_world[j] = normalize(self.rotation(j))
+        return self.q_world
+
+    # -- one joint --------------------------------------------------------------------------------
+    def rotation(self, j: str) -> np.ndarray:
+        """The joint's world rotation: its twist (from the source's rotations or from the joint
+        planes), then the swing that makes the target segment point exactly like the source's."""
+        src, tgt = self.src, self.tgt
+        end = self.seg_end(j)
+        t_dir = self.tgt_end(j, end) - tgt.joint(j) if j != "hips" else None
+        s_end = self.src_end(j, end, src.src_pos, src.src_tails, None)
+        s_dir = s_end - src.src_pos[:, src.sidx[j]] if s_end is not None and t_dir is not None else None
+        degenerate = bool(t_dir is None or np.linalg.norm(t_dir) < 1e-6)
+        if src.use_rotations:
+            q = self.from_source_rotation(j, end, t_dir, s_dir, degenerate)
+        else:
+            knuckles = _knuckles(j, src.sidx, tgt)
+            if knuckles:
+                return self.from_palm(j, knuckles)  # an exact frame map: no swing fix needed after it
+            q = self.from_positions(j, t_dir, s_dir, degenerate)
+        if s_dir is not None and t_dir is not None and not degenerate and j != "hips":
+            q = _swing_fix(q, t_dir, s_dir)
+        return q
+
+    def from_source_rotation(
+        self, j: str, end: str, t_dir: np.ndarray | None, s_dir: np.ndarray | None, degenerate: bool
+    ) -> np.ndarray:
+        """``Q_j = D_j · A_j``: the source bone's rotation since its reference, after aligning the
+        target rest onto the source reference through body-relative frames."""
+        src = self.src
+        ref_pos, ref_body = src.ref_pos, self.ref_body
+        assert ref_pos is not None and ref_body is not None
+        kind = hint_kind(j)
+        r_end = self.src_end(j, end, ref_pos, None, self.ref_rot)
+        r_dir = r_end - ref_pos[src.sidx[j]] if r_end is not None else None
+        if t_dir is None or degenerate or r_dir is None or np.linalg.norm(r_dir) < 1e-6 or s_dir is None:
+            f_src, f_tgt = (
+                segment_frame(ref_body.up, ref_body.left),
+                segment_frame(self.tgt_body.up, self.tgt_body.left),
+            )
+        else:
+            f_src = segment_frame(r_dir, ref_body.hint(kind, r_dir))
+            f_tgt = segment_frame(t_dir, self.tgt_body.hint(kind, t_dir))
+        align = matrix_to_quat(f_src @ f_tgt.T)
+        return quat_mul(self.rot_since_ref[j], align)
+
+    def from_positions(
+        self, j: str, t_dir: np.ndarray | None, s_dir: np.ndarray | None, degenerate: bool
+    ) -> np.ndarray:
+        """Twist from the joint planes (positions-only sources): hips from the thighs' line, chest
+        from the shoulders', upper limbs from the elbow/knee plane, the rest from their parent."""
+        sidx, cur_body, tgt_body = self.src.sidx, self.cur_body, self.tgt_body
+        if j == "hips" or degenerate or s_dir is None:
+            f_cur = segment_frame(cur_body.up, cur_body.left)
+            return matrix_to_quat(f_cur @ segment_frame(tgt_body.up, tgt_body.left).T)
+        if t_dir is not None and j == "chest" and {"upper_arm.L", "upper_arm.R"} <= set(sidx):
+            f_cur = segment_frame(s_dir, cur_body.left)
+            return matrix_to_quat(f_cur @ segment_frame(t_dir, tgt_body.left).T)
+        parent = CANONICAL_PARENT.get(j)
+        while parent is not None and parent not in self.q_world:
+            parent = CANONICAL_PARENT.get(parent)
+        q = self.q_world[parent] if parent else self.identity
+        hinge = _HINGES.get(j.split(".")[0])
+        if hinge and s_dir is not None and t_dir is not None and j.endswith((".L", ".R")):
+            q = _hinge_twist(q, j, hinge, s_dir, t_dir, self.src.src_pos, sidx, tgt_body)
+        return q
+
+    def from_palm(self, j: str, knuckles: list[str]) -> np.ndarray:
+        """A hand with knuckles on both sides: it points at their middle, twisted like the palm
+        (the index → pinky line)."""
+        src_pos, sidx, tgt = self.src.src_pos, self.src.sidx, self.tgt
+        side = j.split(".")[1]
+        a, b = f"index.01.{side}", f"pinky.01.{side}"
+        toward = np.mean([src_pos[:, sidx[k]] for k in knuckles], axis=0) - src_pos[:, sidx[j]]
+        rest_toward = np.mean([tgt.joint(k) for k in knuckles], axis=0) - tgt.joint(j)
+        f_cur = segment_frame(toward, src_pos[:, sidx[a]] - src_pos[:, sidx[b]])
+        return matrix_to_quat(f_cur @ segment_frame(rest_toward, tgt.joint(a) - tgt.joint(b)).T)
+
+    # -- segment ends -----------------------------------------------------------------------------
+    def seg_end(self, j: str) -> str:
         """The canonical joint ending j's segment on both sides, or "" for the bone's tail."""
         c = CANONICAL_CHILD.get(j)
         while c is not None:
-            bone = rig.joint_bone(c)
-            if c in sidx and bone is not None and rig.has(bone):
+            bone = self.rig.joint_bone(c)
+            if c in self.src.sidx and bone is not None and self.rig.has(bone):
                 return c
             c = CANONICAL_CHILD.get(c)
         return ""
 
     def src_end(
-        j: str, end: str, pos: np.ndarray, tails: np.ndarray | None, rot: np.ndarray | None
+        self, j: str, end: str, pos: np.ndarray, tails: np.ndarray | None, rot: np.ndarray | None
     ) -> np.ndarray | None:
         """Source segment end: the end joint, else a tip joint, else the bone's tail or Y axis."""
+        sidx = self.src.sidx
         if end:
             return pos[..., sidx[end], :]
         tip = CANONICAL_CHILD.get(j)
@@ -189,105 +354,42 @@ def solve(
             return pos[..., sidx[j], :] + quat_rotate(rot[..., sidx[j], :], y)
         return None
 
-    def tgt_end(j: str, end: str) -> np.ndarray:
-        return tgt.joint(end) if end else tgt.tail(j)
+    def tgt_end(self, j: str, end: str) -> np.ndarray:
+        return self.tgt.joint(end) if end else self.tgt.tail(j)
 
-    # Body axes of the target rest, of the source reference, and per frame (positions-only mode).
-    tgt_body = Body({j: tgt.joint(j) for j in joints if rig.joint_bone(j)})
-    ref_body = Body({j: ref_pos[sidx[j]] for j in sidx}) if ref_pos is not None else None
-    cur_body = Body({j: src_pos[:, sidx[j]] for j in sidx})
-    q_world: dict[str, np.ndarray] = {}
-    identity = np.tile([1.0, 0.0, 0.0, 0.0], (frames, 1))
-    rot_since_ref: dict[str, np.ndarray] = {}
-    ref_rot: np.ndarray | None = None
-    if rotations is not None and use_rot:
-        rots = quat_mul(np.broadcast_to(quat_conj(obj_q), (1, 4)), rotations)  # into armature axes
-        ref_rot = (
-            quat_mul(quat_conj(obj_q), skeleton.rest_rotations)
-            if skeleton.rest_rotations is not None
-            else np.tile([1.0, 0.0, 0.0, 0.0], (len(sidx), 1))
-        )
-        for j in joints:
-            rot_since_ref[j] = quat_mul(rots[:, sidx[j]], quat_conj(ref_rot[sidx[j]]))
-    for n, j in enumerate(joints):
-        if n % 6 == 0:
-            check_stop(should_stop)
-            progress(0.05 + 0.5 * n / len(joints), f"solving {j}")
-        end = seg_end(j)
-        kind = hint_kind(j)
-        t_dir = tgt_end(j, end) - tgt.joint(j) if j != "hips" else None
-        s_end = src_end(j, end, src_pos, src_tails, None)
-        s_dir = s_end - src_pos[:, sidx[j]] if s_end is not None and t_dir is not None else None
-        degenerate = t_dir is None or np.linalg.norm(t_dir) < 1e-6
-        if use_rot:
-            assert ref_pos is not None and ref_body is not None
-            r_end = src_end(j, end, ref_pos, None, ref_rot)
-            r_dir = r_end - ref_pos[sidx[j]] if r_end is not None else None
-            if t_dir is None or degenerate or r_dir is None or np.linalg.norm(r_dir) < 1e-6 or s_dir is None:
-                f_src, f_tgt = (
-                    segment_frame(ref_body.up, ref_body.left),
-                    segment_frame(tgt_body.up, tgt_body.left),
-                )
-            else:
-                f_src = segment_frame(r_dir, ref_body.hint(kind, r_dir))
-                f_tgt = segment_frame(t_dir, tgt_body.hint(kind, t_dir))
-            align = matrix_to_quat(f_src @ f_tgt.T)
-            q = quat_mul(rot_since_ref[j], align)
-        elif j == "hips" or degenerate or s_dir is None:
-            f_cur = segment_frame(cur_body.up, cur_body.left)
-            q = matrix_to_quat(f_cur @ segment_frame(tgt_body.up, tgt_body.left).T)
-        elif t_dir is not None and j == "chest" and {"upper_arm.L", "upper_arm.R"} <= set(sidx):
-            f_cur = segment_frame(s_dir, cur_body.left)
-            q = matrix_to_quat(f_cur @ segment_frame(t_dir, tgt_body.left).T)
-        else:
-            parent = CANONICAL_PARENT.get(j)
-            while parent is not None and parent not in q_world:
-                parent = CANONICAL_PARENT.get(parent)
-            q = q_world[parent] if parent else identity
-            hinge = _HINGES.get(j.split(".")[0])
-            if hinge and s_dir is not None and t_dir is not None and j.endswith((".L", ".R")):
-                q = _hinge_twist(q, j, hinge, s_dir, t_dir, src_pos, sidx, tgt_body)
-        knuckles = [] if use_rot else _knuckles(j, sidx, tgt)
-        if knuckles:
-            # A hand with knuckles on both sides: it points at their middle, twisted like the palm
-            # (the index → pinky line); this frame map is exact, no swing fix needed after it.
-            side = j.split(".")[1]
-            a, b = f"index.01.{side}", f"pinky.01.{side}"
-            toward = np.mean([src_pos[:, sidx[k]] for k in knuckles], axis=0) - src_pos[:, sidx[j]]
-            rest_toward = np.mean([tgt.joint(k) for k in knuckles], axis=0) - tgt.joint(j)
-            f_cur = segment_frame(toward, src_pos[:, sidx[a]] - src_pos[:, sidx[b]])
-            q = matrix_to_quat(f_cur @ segment_frame(rest_toward, tgt.joint(a) - tgt.joint(b)).T)
-            s_dir = None
-        if s_dir is not None and t_dir is not None and not degenerate and j != "hips":
-            valid = np.linalg.norm(s_dir, axis=-1) > 1e-9
-            fix = quat_between(quat_rotate(q, np.broadcast_to(t_dir, s_dir.shape)), s_dir)
-            fix[~valid] = (1.0, 0.0, 0.0, 0.0)
-            q = quat_mul(fix, q)
-        q_world[j] = normalize(q)
-    progress(0.55, "root motion")
-    root_loc_arm, leg_ratio = _root_motion(
-        world_pos, skeleton.rest_positions, tgt, q_world, joints, sidx, to_arm
+
+def _swing_fix(q: np.ndarray, t_dir: np.ndarray, s_dir: np.ndarray) -> np.ndarray:
+    """The shortest arc after ``q`` that makes the target segment point exactly along the source's."""
+    valid = np.linalg.norm(s_dir, axis=-1) > 1e-9
+    fix = quat_between(quat_rotate(q, np.broadcast_to(t_dir, s_dir.shape)), s_dir)
+    fix[~valid] = (1.0, 0.0, 0.0, 0.0)
+    return quat_mul(fix, q)
+
+
+def _lock_feet(
+    skeleton: SkeletonAnimation,
+    src: _Source,
+    tgt: TargetView,
+    q_world: dict[str, np.ndarray],
+    root_loc_arm: np.ndarray,
+    leg_ratio: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feet that stand still in the source stay still: the root is corrected, then the legs locked
+    (``q_world`` is updated in place). Returns the corrected root location and the contacts."""
+    sidx = src.sidx
+    contacts = (
+        skeleton.contacts
+        if skeleton.contacts is not None
+        else detect_contacts(src.world_pos, sidx, skeleton.fps)
     )
-    contacts = None
-    legs = all(f"{k}.{s}" in q_world for k in ("thigh", "shin") for s in "LR")
-    if foot_lock and legs and all(rig.joint_bone(f"foot.{s}") and f"foot.{s}" in sidx for s in "LR"):
-        check_stop(should_stop)
-        progress(0.65, "foot contacts")
-        contacts = (
-            skeleton.contacts
-            if skeleton.contacts is not None
-            else detect_contacts(world_pos, sidx, skeleton.fps)
+    src_ankles = {s: src.src_pos[:, sidx[f"foot.{s}"]] for s in "LR" if f"foot.{s}" in sidx}
+    up = src.obj_rot.T @ np.array([0.0, 0.0, 1.0])
+    if len(src_ankles) == 2:
+        root_loc_arm = root_loc_arm + root_correction(
+            tgt, q_world, root_loc_arm, contacts, point_fk, src_ankles, leg_ratio, up
         )
-        src_ankles = {s: src_pos[:, sidx[f"foot.{s}"]] for s in "LR" if f"foot.{s}" in sidx}
-        up = obj_rot.T @ np.array([0.0, 0.0, 1.0])
-        if len(src_ankles) == 2:
-            root_loc_arm = root_loc_arm + root_correction(
-                tgt, q_world, root_loc_arm, contacts, point_fk, src_ankles, leg_ratio, up
-            )
-        lock_feet(tgt, q_world, root_loc_arm, contacts, skeleton.fps, point_fk, src_ankles, leg_ratio, up)
-    check_stop(should_stop)
-    progress(0.8, "local rotations")
-    return _to_local(skeleton, tgt, q_world, joints, root_loc_arm, contacts, leg_ratio)
+    lock_feet(tgt, q_world, root_loc_arm, contacts, skeleton.fps, point_fk, src_ankles, leg_ratio, up)
+    return root_loc_arm, contacts
 
 
 def _root_motion(
