@@ -3,12 +3,16 @@
     python bench/cuts.py                 accuracy + speed on shared/data/cuts, with ratios
     python bench/cuts.py --profile       cProfile of one auto run (where the time goes)
     python bench/cuts.py --memory        peak RSS of auto on a short and a long clip built in /tmp
+    python bench/cuts.py --protocol      F1 per kind on the constructed set: TUNE part and REPORT part
+                                         (bench/cuts_data.py builds it; split by source clip)
+    python bench/cuts.py --long          the long edit (>= 10 min): decode-alone, PySceneDetect and
+                                         Clapper fps in one run, and peak RSS 1 min vs 10 min
 
 Anchors measured side by side:
 * decoding alone: ``cv2.VideoCapture.grab()`` over every frame (no colour conversion);
 * PySceneDetect 0.7.2 ``ContentDetector`` (defaults) — in its OWN venv (``--psd-python``, default
-  ``/tmp/psd-venv/bin/python``) because it pulls ``opencv-python``, which must never enter ours;
-  create it with ``python3 -m venv /tmp/psd-venv && /tmp/psd-venv/bin/pip install
+  ``.cache/psd-venv/bin/python``) because it pulls ``opencv-python``, which must never enter ours;
+  create it with ``python3 -m venv .cache/psd-venv && .cache/psd-venv/bin/pip install
   scenedetect==0.7.2 opencv-python``. It runs as one subprocess over all clips and reports its
   own per-clip timings;
 * TransNetV2 alone: our ``neural`` detector (upstream 100-frame windows, every frame).
@@ -382,9 +386,98 @@ def memory(args: argparse.Namespace) -> None:
             )
 
 
+# ------------------------------------------------------------------ the long edit: speed and memory
+
+LONG_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+what, path = sys.argv[2], sys.argv[3]
+start = time.perf_counter()
+if what == "pyav":
+    import av
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        frames = sum(1 for _ in container.decode(stream))
+elif what == "cv2":
+    import cv2
+    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    frames = 0
+    while cap.grab():
+        frames += 1
+elif what == "psd":
+    from scenedetect import ContentDetector, detect
+    scenes = detect(path, ContentDetector())
+    frames = scenes[-1][1].get_frames() if scenes else 0
+else:
+    from ai_engine.cuts import neural
+    from ai_engine.cuts.detect import detect_cuts
+    if what != "fast":
+        neural.load_model()  # once per process, not what grows with the video: outside the timing
+    start = time.perf_counter()
+    cut_list = detect_cuts(path, what).cut_list
+    frames = cut_list.frame_count
+elapsed = time.perf_counter() - start
+print(json.dumps({"frames": frames, "seconds": elapsed,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _long_run(python: str, what: str, path: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [python, "-c", LONG_CHILD, str(ROOT), what, str(path)], capture_output=True, text=True, timeout=7200
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed: {done.stderr[-1500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def long_edit(args: argparse.Namespace) -> None:
+    """Decode-alone, PySceneDetect and Clapper fps on one long edit, in one run, each in a fresh process."""
+    from cuts_data import build_long_edit
+
+    short, long = build_long_edit(3), build_long_edit(args.long_repeats)
+    print(f"Long edit: {long} (shared concat edit x{args.long_repeats}, 640x360 H.264; short: x3)")
+    psd = args.psd_python if Path(args.psd_python).exists() else None
+    if psd is None:
+        print(f"! PySceneDetect venv not found ({args.psd_python}); skipping it.")
+    methods = [("pyav", sys.executable), ("cv2", sys.executable)]
+    methods += [("psd", psd)] if psd else []
+    methods += [("fast", sys.executable), ("auto", sys.executable)]
+    labels = {
+        "pyav": "decoding alone (PyAV, threaded)",
+        "cv2": "decoding alone (cv2 grab)",
+        "psd": "PySceneDetect 0.7.2 ContentDetector",
+        "fast": "Clapper fast",
+        "auto": "Clapper auto",
+    }
+    fps: dict[str, float] = {}
+    for what, python in methods:
+        runs = [_long_run(python, what, long) for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r["seconds"])
+        fps[what] = best["frames"] / best["seconds"]
+        print(
+            f"  {labels[what]:38s} {best['frames']:6.0f} frames  {best['seconds']:7.1f} s  "
+            f"{fps[what]:7.0f} fps  peak RSS {best['peak_mb']:5.0f} MB",
+            flush=True,
+        )
+    print("Ratios (same run):")
+    for what in ("fast", "auto"):
+        print(f"  {what} / decoding alone (PyAV)   {fps[what] / fps['pyav']:.2f}  (target >= 0.75)")
+        if "psd" in fps:
+            print(f"  {what} / PySceneDetect           {fps[what] / fps['psd']:.2f}  (target >= 1.5)")
+    print("Peak RSS, the x3 edit (80 s) vs the long edit (target: within 200 MB):")
+    for what in ("fast", "auto"):
+        small, big = _long_run(sys.executable, what, short), _long_run(sys.executable, what, long)
+        print(
+            f"  {what:5s} {small['peak_mb']:5.0f} MB ({small['frames']:.0f} frames) vs {big['peak_mb']:5.0f} MB "
+            f"({big['frames']:.0f} frames): {big['peak_mb'] - small['peak_mb']:+.0f} MB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--psd-python", default="/tmp/psd-venv/bin/python")
+    parser.add_argument("--psd-python", default=str(ROOT / ".cache" / "psd-venv" / "bin" / "python"))
     parser.add_argument(
         "--repeat", type=int, default=3, help="best of N timings per clip (the machine is shared)"
     )
@@ -396,8 +489,12 @@ def main() -> None:
         action="store_true",
         help="F1 per kind on the constructed set (bench/cuts_data.py) instead",
     )
+    parser.add_argument(
+        "--long", action="store_true", help="decode / PySceneDetect / Clapper fps on the long edit instead"
+    )
     parser.add_argument("--parts", nargs="+", default=["tune", "report"], choices=["tune", "report"])
-    parser.add_argument("--long-seconds", type=int, default=600)
+    parser.add_argument("--long-seconds", type=int, default=600, help="--memory: length of the long clip")
+    parser.add_argument("--long-repeats", type=int, default=23, help="--long: repeats of the concat edit")
     parser.add_argument("--width", type=int, default=1920)
     parser.add_argument("--height", type=int, default=1080)
     args = parser.parse_args()
@@ -407,6 +504,8 @@ def main() -> None:
         memory(args)
     elif args.protocol:
         protocol(args)
+    elif args.long:
+        long_edit(args)
     else:
         accuracy_and_speed(args)
 

@@ -2,7 +2,7 @@
 transitions made here, with the ground truth known by construction.
 
     python bench/cuts_data.py            build (or reuse) .cache/cuts_protocol/{tune,report}/*.mp4
-    python bench/cuts_data.py --long 600 also build the long edit (600 s of shared clips, 640x360)
+    python bench/cuts_data.py --long 23  also build the long edit (the shared concat edit x23, 10 min)
 
 Split BY SOURCE CLIP, so no picture of a report clip was ever seen while tuning:
 
@@ -187,18 +187,20 @@ def _push(a: np.ndarray, b: np.ndarray, direction: tuple[int, int], t: float) ->
 
 
 def _motion(frame: np.ndarray, length: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """A fast pan and zoom over one real frame (camera motion, not a cut)."""
+    """A fast push-in and pan over one real frame (camera motion, not a cut): it starts on the
+    frame itself and zooms to 1.6x while sliding towards a random corner."""
     import cv2
 
     width, height = SIZE
-    big = cv2.resize(frame, (int(width * 1.6), int(height * 1.6)), interpolation=cv2.INTER_LINEAR)
-    sx, sy = rng.uniform(0, big.shape[1] - width), rng.uniform(0, big.shape[0] - height)
-    ex, ey = rng.uniform(0, big.shape[1] - width), rng.uniform(0, big.shape[0] - height)
+    tx, ty = rng.uniform(0, 1), rng.uniform(0, 1)
     out = []
     for i in range(length):
-        t = i / max(1, length - 1)
-        x, y = int(sx + (ex - sx) * t), int(sy + (ey - sy) * t)
-        out.append(big[y : y + height, x : x + width].copy())
+        t = (i + 1) / length
+        zoom = 1.0 + 0.6 * t
+        w, h = width / zoom, height / zoom
+        x, y = (width - w) * tx * t, (height - h) * ty * t
+        matrix = np.array([[zoom, 0, -x * zoom], [0, zoom, -y * zoom]], np.float32)
+        out.append(cv2.warpAffine(frame, matrix, (width, height), flags=cv2.INTER_LINEAR))
     return out
 
 
@@ -390,40 +392,42 @@ def build_part(part: str, *, force: bool = False) -> Path:
     return truth_path
 
 
-def build_long_edit(seconds: int, size: tuple[int, int] = (640, 360)) -> Path:
-    """Shared clips concatenated (with their cuts) to ``seconds`` at 25 fps, H.264 when PyAV has it."""
+LONG_SOURCE = "concat/concat_hardcuts.mp4"  # 640x360 H.264, 25 fps, 664 frames cut from 5 shared clips
+
+
+def build_long_edit(repeats: int) -> Path:
+    """The shared 640x360 H.264 edit (``LONG_SOURCE``) played ``repeats`` times back to back.
+
+    The packets are copied, not re-encoded (an x264 encode of 10 minutes takes longer than the whole
+    benchmark on the shared build machine), with their timestamps shifted so the result is one
+    constant-rate stream: 23 repeats are 15,272 frames, 10 min 11 s.
+    """
     import av
 
-    out = CACHE / f"long_{seconds}s_{size[0]}x{size[1]}.mp4"
+    out = CACHE / f"long_{repeats}x_{Path(LONG_SOURCE).stem}.mp4"
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    from ai_engine.video import iter_frames
-
-    sources = [n for part in PARTS.values() for n in part]
-    wanted, written = int(seconds * FPS), 0
     tmp = out.with_suffix(".part.mp4")
-    with av.open(str(tmp), "w") as container:
-        codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
-        stream = container.add_stream(codec, rate=int(FPS))
-        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
-        if codec == "libx264":
-            stream.options = {"crf": "23", "preset": "veryfast"}
-        else:
-            stream.bit_rate = 2_000_000
-        while written < wanted:
-            for name in sources:
-                for _, frame in iter_frames(CUTS / name, color="rgb", threaded=False):
-                    if written >= wanted:
-                        break
-                    image = letterbox(frame, size)
-                    for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                        container.mux(packet)
-                    written += 1
-                if written >= wanted:
-                    break
-        for packet in stream.encode():
-            container.mux(packet)
+    with av.open(str(tmp), "w") as target:
+        offset = 0
+        stream = None
+        for _ in range(repeats):
+            with av.open(str(CUTS / LONG_SOURCE)) as source:
+                video = source.streams.video[0]
+                if stream is None:
+                    stream = target.add_stream_from_template(video)
+                end = offset
+                for packet in source.demux(video):
+                    if packet.dts is None:
+                        continue
+                    duration = packet.duration or 0
+                    packet.pts = (packet.pts if packet.pts is not None else packet.dts) + offset
+                    packet.dts += offset
+                    end = max(end, packet.pts + duration)
+                    packet.stream = stream
+                    target.mux(packet)
+                offset = end
     tmp.rename(out)
     return out
 
@@ -431,7 +435,7 @@ def build_long_edit(seconds: int, size: tuple[int, int] = (640, 360)) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="rebuild even when the files exist")
-    parser.add_argument("--long", type=int, default=0, help="also build a long edit of this many seconds")
+    parser.add_argument("--long", type=int, default=0, help="also build the long edit, this many repeats")
     args = parser.parse_args()
     for part in PARTS:
         print(build_part(part, force=args.force))
