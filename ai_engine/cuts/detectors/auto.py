@@ -22,11 +22,14 @@ import numpy as np
 
 from .. import neural
 from ..cutlist import Cut
-from ..fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch
+from ..fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch, join_fades
 from ..features import ClipFeatures
 from . import DetectOptions, Detector, Found
 
 MAX_GROW_ROUNDS = 4
+# TransNetV2 hard cuts at least this sure stand even when the picture seems to come back (a cut next
+# to a damaged frame looks like a glitch to the classic test); below it, the test drops flashes.
+NETWORK_CONFIDENT = 0.9
 DUPLICATE_SLACK = 2
 
 
@@ -91,7 +94,9 @@ def _cascade(
         cut
         for cut in neural.transitions_from_scores(single, many, features.thumbs, features.luma)
         # TransNetV2 takes some flashes for cuts; the picture coming back says otherwise.
-        if cut.kind != "cut" or not is_flash_or_glitch(features.thumbs, cut.frame)
+        if cut.kind != "cut"
+        or cut.score >= NETWORK_CONFIDENT
+        or not is_flash_or_glitch(features.thumbs, cut.frame)
     ]
     cuts = list(confirmed)
     for cut in analysis.confident:
@@ -101,4 +106,4 @@ def _cascade(
             for other in confirmed
         ):
             cuts.append(cut)
-    return enforce_min_shot(cuts, options.min_shot), single
+    return enforce_min_shot(join_fades(cuts, features.thumbs, features.luma), options.min_shot), single
