@@ -346,8 +346,12 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
     for first, last in _runs(
         (measures.distance >= CANDIDATE_GRADUAL_DISTANCE) & (measures.linearity >= CANDIDATE_LINEARITY)
     ):
-        if last - first + 1 >= 3:
-            regions.append((max(0, int(first) - GRADUAL_HALF), min(count - 1, int(last) + GRADUAL_HALF)))
+        first, last = max(0, int(first) - GRADUAL_HALF), min(count - 1, int(last) + GRADUAL_HALF)
+        # A hard cut inside the 2K window looks the same (one big one-way change): not where it is sure.
+        if last - first + 1 >= 3 + 2 * GRADUAL_HALF and not _overlaps(
+            Cut(frame=first, end=last), fades + confident, GRADUAL_HALF
+        ):
+            regions.append((first, last))
     # Fades through white or any flat colour: the classic fade rule knows only black.
     for first, last in _runs((flatness(thumbs) < FLAT_STD) & (features.luma >= DARK_LUMA)):
         regions.append((max(0, int(first) - 3 * FADE_RAMP), min(count - 1, int(last) + 3 * FADE_RAMP)))
