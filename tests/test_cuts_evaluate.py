@@ -30,3 +30,21 @@ def test_fade_to_black_at_the_very_end_is_ignored() -> None:
 def test_empty_clip_without_predictions_is_perfect() -> None:
     score = score_boundaries([], [])
     assert (score.precision, score.recall, score.f1) == (1.0, 1.0, 1.0)
+
+
+def test_matching_pairs_each_truth_with_its_closest_boundary() -> None:
+    from ai_engine.cuts.evaluate import match_boundaries
+
+    truth = [Truth(100, 100, "cut"), Truth(150, 170, "dissolve")]
+    matching = match_boundaries([171, 160, 99, 300], truth)
+    assert matching.predicted == [99, 160, 171, 300]
+    assert matching.pairs == [(0, 0), (1, 1)]  # 171 is outside the span: gradual spans get no slack
+    assert matching.score == score_boundaries([171, 160, 99, 300], truth)
+
+
+def test_span_iou_of_inclusive_spans() -> None:
+    from ai_engine.cuts.evaluate import span_iou
+
+    assert span_iou((10, 19), (10, 19)) == 1.0
+    assert span_iou((10, 19), (15, 24)) == 5 / 15
+    assert span_iou((10, 10), (20, 30)) == 0.0

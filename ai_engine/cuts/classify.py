@@ -15,11 +15,11 @@ import numpy as np
 
 DARK_LUMA = 14.0  # mean HSV value under which a frame counts as black
 DARK_MARGIN = 2.0  # frames within this of the darkest one belong to the black part
+FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour
 
 
-def thumb_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean absolute RGB difference of two thumbnails (0..255)."""
-    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+def _std(thumb: np.ndarray) -> float:
+    return float(thumb.std())
 
 
 def _mixing_weights(thumbs: np.ndarray, start: int, end: int) -> np.ndarray:
@@ -56,6 +56,15 @@ def classify_transition(thumbs: np.ndarray, luma: np.ndarray, start: int, end: i
         if after - darkest > 2 * DARK_LUMA and before - darkest <= 2 * DARK_LUMA:
             return "fade", int(min(end, dark[-1] + 1))  # fade-in: first frame out of black
         return "fade", int(dark[len(dark) // 2])
+    # Through white or any flat colour: the span's flattest frame is one colour, its ends are not.
+    spread = thumbs[start : end + 1].reshape(end - start + 1, -1).std(axis=1)
+    flattest = int(np.argmin(spread))
+    if (
+        spread[flattest] < FLAT_STD
+        and min(_std(thumbs[max(0, start - 1)]), _std(thumbs[min(last, end + 1)])) > 2 * FLAT_STD
+    ):
+        flat = np.flatnonzero(spread < FLAT_STD) + start
+        return "fade", int(flat[len(flat) // 2])
     weights = _mixing_weights(thumbs, start, end)
     middle = (start + end) // 2
     if weights.size >= 50:

@@ -51,6 +51,8 @@ CANDIDATE_LINEARITY = 0.7
 CONFIDENT_BLEND_RATIO = 0.1
 CONFIDENT_LINEARITY = 0.95
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
+FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
+FADE_JOIN_GAP = 6  # a fade out and a fade in this close (through a flat frame) are one transition
 
 
 @dataclass
@@ -125,6 +127,20 @@ def is_flash_or_glitch(thumbs: np.ndarray, frame: int) -> bool:
     # keeps the picture's structure: after matching brightness and contrast the frames agree.
     brightness = abs(float(thumbs[frame].mean()) - float(thumbs[frame - 1].mean()))
     return brightness > 0.5 * jump and _normalised_distance(thumbs, frame - 1, frame) < 0.25
+
+
+def flatness(thumbs: np.ndarray) -> np.ndarray:
+    """Per frame, the standard deviation of its thumbnail's pixels (0 for one flat colour).
+
+    Every third pixel each way is plenty to tell a flat frame, and nine times cheaper."""
+    if len(thumbs) == 0:
+        return np.zeros(0, np.float32)
+    sample = thumbs[:, ::3, ::3]
+    out = np.empty(len(thumbs), np.float32)
+    for first in range(0, len(thumbs), 2048):
+        part = sample[first : first + 2048].reshape(-1, sample[0].size).astype(np.float32)
+        out[first : first + 2048] = part.std(axis=1)
+    return out
 
 
 def _peaks(score: np.ndarray, threshold: float, radius: int = 2) -> np.ndarray:
@@ -226,6 +242,31 @@ def _gradual(
     return spans
 
 
+def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int = FADE_JOIN_GAP) -> list[Cut]:
+    """Merge gradual boundaries at most ``gap`` frames apart that pass through a flat frame (black,
+    white or any one colour) into one fade: out of one shot, through the colour, into the next.
+
+    Both passes see such a fade as two transitions (TransNetV2 peaks on each ramp); an editor sees
+    one. Fades with a longer hold in the colour (testvideo's 34 black frames) stay two boundaries.
+    """
+    flat = (flatness(thumbs) < FLAT_STD) | (luma < DARK_LUMA)
+    out: list[Cut] = []
+    for cut in sorted(cuts, key=lambda c: c.frame):
+        prev = out[-1] if out else None
+        if prev is not None and prev.is_gradual and cut.is_gradual and cut.start - prev.end <= gap:
+            first, last = prev.start, cut.end
+            inside = np.flatnonzero(flat[prev.frame : cut.frame + 1]) + prev.frame
+            if inside.size:
+                spread = flatness(thumbs[first : last + 1])
+                frame = int(inside[np.argmin(spread[inside - first])])
+                out[-1] = Cut(
+                    frame=frame, kind="fade", start=first, end=last, score=max(prev.score, cut.score)
+                )
+                continue
+        out.append(cut)
+    return out
+
+
 def enforce_min_shot(cuts: list[Cut], min_shot: int) -> list[Cut]:
     """Drop the weaker of two boundaries closer than ``min_shot`` frames (fades pair up freely)."""
     kept: list[Cut] = []
@@ -299,14 +340,29 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
         first, last = max(0, first), min(count - 1, last)
         if not _overlaps(Cut(frame=first, end=last), fades + confident, 2):
             regions.append((first, last))
+    # Wipes and pushes: frames 2K apart differ like a new shot and the change runs one way, but the
+    # middle frame is no blend of the ends (each half is one of them), so the blend test above
+    # misses them. Camera motion travels much further than it ends up from where it started.
+    for first, last in _runs(
+        (measures.distance >= CANDIDATE_GRADUAL_DISTANCE) & (measures.linearity >= CANDIDATE_LINEARITY)
+    ):
+        first, last = max(0, int(first) - GRADUAL_HALF), min(count - 1, int(last) + GRADUAL_HALF)
+        # A hard cut inside the 2K window looks the same (one big one-way change): not where it is sure.
+        if last - first + 1 >= 3 + 2 * GRADUAL_HALF and not _overlaps(
+            Cut(frame=first, end=last), fades + confident, GRADUAL_HALF
+        ):
+            regions.append((first, last))
+    # Fades through white or any flat colour: the classic fade rule knows only black.
+    for first, last in _runs((flatness(thumbs) < FLAT_STD) & (features.luma >= DARK_LUMA)):
+        regions.append((max(0, int(first) - 3 * FADE_RAMP), min(count - 1, int(last) + 3 * FADE_RAMP)))
 
     confident.extend(fades)
-    cuts = enforce_min_shot(hard + gradual + fades, min_shot)
+    cuts = enforce_min_shot(join_fades(hard + gradual + fades, thumbs, features.luma), min_shot)
     return FastAnalysis(
         score=score,
         threshold=FAST_THRESHOLD,
         cuts=cuts,
-        confident=enforce_min_shot(confident, min_shot),
+        confident=enforce_min_shot(join_fades(confident, thumbs, features.luma), min_shot),
         regions=_merge_regions(regions),
     )
 
