@@ -183,10 +183,17 @@ def build_edit(places: list[Place], rng: random.Random, scenes: int, alternate_o
 
 
 def write_video(frames: list[np.ndarray], path: Path) -> None:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)
+    """H.264 (libx264, CRF 18) through imageio-ffmpeg, as shared/data's concat recipe does."""
+    import imageio_ffmpeg
+
+    writer = imageio_ffmpeg.write_frames(
+        str(path), SIZE, fps=FPS, codec="libx264", pix_fmt_in="bgr24", pix_fmt_out="yuv420p",
+        quality=None, output_params=["-crf", "18", "-preset", "veryfast"], macro_block_size=1,
+    )
+    writer.send(None)
     for f in frames:
-        writer.write(f)
-    writer.release()
+        writer.send(np.ascontiguousarray(f))
+    writer.close()
 
 
 def f1(found: list[int], truth: list[int], tol: int = 2) -> tuple[int, int, int]:
@@ -289,7 +296,7 @@ def inject(shots: list[tuple[np.ndarray, str]], others: list[Place], rng: random
     frames: list[np.ndarray] = []
     planted: list[tuple[str, int, int]] = []
     for index, (seg, *_rest) in enumerate(shots):
-        kind = KINDS[index % len(KINDS)] if index % 2 == 0 else None
+        kind = KINDS[(index // 2) % len(KINDS)] if index % 2 == 0 else None
         seg = list(seg)
         if kind == "flash_frame" and len(seg) >= 8:
             at, n = len(seg) // 2, rng.choice((1, 2))

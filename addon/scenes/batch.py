@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not os.path.exists(args.edit):
         raise BatchError(f"{args.edit} does not exist: pass the .blend of the edit.")
     open_or_new(os.path.abspath(args.edit))
-    scenes = [s for s in bpy.data.scenes if s.sequence_editor is not None]
+    scenes = [s for s in bpy.data.scenes if s.sequence_editor is not None and len(s.sequence_editor.strips)]
     if args.scene:
         scenes = [s for s in scenes if s.name == args.scene]
         if not scenes:

@@ -62,14 +62,14 @@ def sounds(editor: Any) -> list[Any]:
     return [s for s in top_strips(editor) if s.type == "SOUND" and not s.mute]
 
 
-def effect_inputs(editor: Any) -> set[str]:
-    names: set[str] = set()
+def effect_inputs(editor: Any) -> list[set[str]]:
+    """The input strips of every effect strip (an effect shows its inputs mixed: they overlap by design)."""
+    groups: list[set[str]] = []
     for s in top_strips(editor):
-        for attr in ("input_1", "input_2"):
-            other = getattr(s, attr, None)
-            if other is not None:
-                names.add(other.name)
-    return names
+        names = {o.name for attr in ("input_1", "input_2") if (o := getattr(s, attr, None)) is not None}
+        if names:
+            groups.append(names)
+    return groups
 
 
 @dataclass
@@ -111,11 +111,13 @@ def _short(editor: Any) -> list[TimelineProblem]:
 
 
 def _hidden(editor: Any) -> list[TimelineProblem]:
-    inputs = effect_inputs(editor)
-    pics = [s for s in pictures(editor) if s.name not in inputs]
+    groups = effect_inputs(editor)
+    pics = pictures(editor)
     out = []
     for low in pics:
         for high in pics:
+            if any({low.name, high.name} <= g for g in groups):
+                continue
             if high.channel <= low.channel or getattr(high, "blend_type", "REPLACE") not in {"REPLACE", "ALPHA_OVER"}:
                 continue
             if high.type in {"TEXT"} or getattr(high, "blend_alpha", 1.0) < 1.0:

