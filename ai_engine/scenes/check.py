@@ -21,14 +21,15 @@ from .contract import Problem
 BLACK_LUMA = 20.0  # HSV value (0..255) under which a frame counts as black
 BLACK_SPREAD = 12.0  # and its pixels barely vary
 FADE_RAMP = 6  # frames of monotone brightness next to a black run that make it a fade
-FROZEN_DIFF = 0.12  # mean |HSV difference| (0..255, at 96x54) under which two frames are the same picture
+FROZEN_DIFF = 0.35  # mean |HSV difference| (0..255, at 96x54; 3-frame median) of a repeated picture
+FROZEN_SHARE = 0.3  # ... and at most this share of the motion around it (encoders add a little noise)
 FROZEN_MIN = 4  # repeated frames (beyond the first) that make a frozen run
 FROZEN_CONTEXT = 6  # frames either side whose motion shows the shot was moving
 FROZEN_MOVING = 0.5  # median difference on one side at least this: the picture stopped in a moving shot
 FLASH_JUMP = 25.0  # a flash's in- and out-jumps: this far above the local motion
 FLASH_QUIET = 0.35  # the change between two flashed frames stays under this share of the jumps
-SPIKE_RATIO = 4.0  # a jump cut candidate: the difference this many times the local median
-SPIKE_FLOOR = 4.0
+SPIKE_RATIO = 2.5  # a jump cut candidate: the difference this many times both neighbours' and the local median
+SPIKE_FLOOR = 0.8
 JUMP_COLOUR = 0.8  # colour histogram intersection across a jump cut
 JUMP_LAYOUT = 0.8  # grey-level correlation of the thumbnails across a jump cut
 SIDE = 3  # frames on each side of a cut compared for a jump cut
@@ -66,25 +67,32 @@ def black_runs(features: ClipFeatures) -> list[tuple[int, int]]:
     return runs
 
 
-def frozen_runs(features: ClipFeatures, black: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    same = features.content < FROZEN_DIFF  # content[t]: frame t against t-1
+def frozen_runs(features: ClipFeatures, black: list[tuple[int, int]], cut_frames: list[int]) -> list[tuple[int, int]]:
+    """Runs where the picture stops (difference under ``FROZEN_DIFF`` and a small share of the shot's
+    own motion just before or after, within the same shot). A still shot is not a freeze."""
+    content = features.content.astype(np.float32)
+    count = len(content)
+    if count < 3:
+        return []
+    smooth = content.copy()
+    smooth[1:-1] = np.median(np.stack([content[:-2], content[1:-1], content[2:]]), axis=0)
+    same = smooth < FROZEN_DIFF
     same[:1] = False
-    is_black = np.zeros(len(same), bool)
+    is_black = np.zeros(count, bool)
     for first, last in black:
-        is_black[first : last + 1] = True
+        is_black[max(0, first - 1) : last + 2] = True
+    cuts = sorted(set(cut_frames))
     out = []
-    content = features.content
     for first, last in _runs(same & ~is_black):
         if last - first + 1 < FROZEN_MIN:
             continue
-        before = content[max(1, first - FROZEN_CONTEXT) : first]
-        after = content[last + 2 : last + 2 + FROZEN_CONTEXT]  # last + 1 is the jump out of the freeze
-        moving = max(
-            float(np.median(before)) if before.size else 0.0, float(np.median(after)) if after.size else 0.0
-        )
-        # A still shot (a title, a locked-off empty room) repeats its picture too; a freeze is a stop
-        # inside a shot that moves.
-        if moving >= FROZEN_MOVING:
+        shot_start = max([c for c in cuts if c <= first] or [0])
+        shot_end = min([c for c in cuts if c > last + 1] or [count])
+        before = content[max(shot_start + 1, first - FROZEN_CONTEXT) : first]
+        after = content[last + 2 : min(shot_end, last + 2 + FROZEN_CONTEXT)]  # last + 1 jumps out
+        sides = [float(np.median(x)) for x in (before, after) if x.size >= 3]
+        moving = max(sides, default=0.0)
+        if moving >= FROZEN_MOVING and float(np.median(content[first : last + 1])) <= FROZEN_SHARE * moving:
             out.append((first - 1, last))  # the first repeat copies the frame before it
     return out
 
@@ -147,7 +155,9 @@ def jump_cuts(features: ClipFeatures, cut_frames: list[int], excluded: np.ndarra
     diff = features.content.astype(np.float32)
     count = len(diff)
     background = _local_median(diff, 6)
-    spikes = np.flatnonzero((diff > SPIKE_RATIO * background) & (diff > SPIKE_FLOOR))
+    neighbours = np.maximum(np.concatenate([[0.0], diff[:-1]]), np.concatenate([diff[1:], [0.0]]))
+    # An isolated one-frame jump: motion that starts or stops suddenly stays high on the next frame.
+    spikes = np.flatnonzero((diff > SPIKE_RATIO * np.maximum(background, neighbours)) & (diff > SPIKE_FLOOR))
     candidates = sorted({int(f) for f in cut_frames} | {int(f) for f in spikes})
     out = []
     for f in candidates:
@@ -167,7 +177,7 @@ def find_problems(features: ClipFeatures, cut_frames: list[int]) -> list[Problem
         problems.append(
             Problem("black_frames", first, last, f"{last - first + 1} black frame(s) ({(last - first + 1) / fps:.2f} s)")
         )
-    frozen = frozen_runs(features, black)
+    frozen = frozen_runs(features, black, cut_frames)
     for first, last in frozen:
         problems.append(Problem("frozen_frames", first, last, f"the same picture {last - first + 1} times"))
     flashes = flash_frames(features, black)

@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-shot", type=int, default=None, help="shortest shot in frames")
     parser.add_argument("--device", default=None, help="network device: cpu, cuda")
     parser.add_argument("--threshold", type=float, default=None, help="shot linking threshold 0..1")
+    parser.add_argument("--cnn", action="store_true", help="add TransNetV2's learned features to the colour cue")
     parser.add_argument("--otio", metavar="FILE", help="also write an OTIO timeline with the scenes")
     parser.add_argument("--json", action="store_true", help='print {"shots": [...], "scenes": [...]}')
 
@@ -34,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     request = ScenesRequest(
-        video=args.video, detector=args.detector, min_shot=args.min_shot, device=args.device, threshold=args.threshold
+        video=args.video, detector=args.detector, min_shot=args.min_shot, device=args.device, threshold=args.threshold,
+        cnn=args.cnn,
     )
     result, warnings = run_in_process(GROUP, request)
     for message in warnings:

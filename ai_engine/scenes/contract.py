@@ -43,6 +43,7 @@ class ScenesRequest(Contract):
     device: str | None = None
     # Linking threshold on the shot similarity (0..1); None: the tuned default.
     threshold: float | None = None
+    cnn: bool = False  # add TransNetV2's learned frame features to the colour cue (see group.py)
 
     def __post_init__(self) -> None:
         require(bool(self.video), "No video given: pass the path of a video file.")

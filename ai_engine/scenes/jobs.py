@@ -39,7 +39,9 @@ def group_scenes(request: ScenesRequest, ctx: JobContext) -> ScenesResult:
     )
     for message in analysis.cut_list.warnings:
         ctx.warn(message)
-    scenes = group(analysis, threshold=request.threshold, device=request.device, should_stop=ctx.should_stop)
+    scenes = group(
+        analysis, threshold=request.threshold, device=request.device, use_cnn=request.cnn, should_stop=ctx.should_stop
+    )
     ctx.progress(1.0, "scenes grouped")
     return scenes_result(analysis, scenes)
 

@@ -19,7 +19,7 @@ from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, 
 from ..video import probe
 from .contract import Problem, Scene, ScenesResult, Shot
 from .embed import ShotEmbeddings, embed_shots, interiors
-from .group import CNN_WEIGHT, THRESHOLD, link_scenes, similarity
+from .group import CNN_THRESHOLD, CNN_WEIGHT, THRESHOLD, link_scenes, similarity
 
 
 @dataclass
@@ -62,7 +62,7 @@ def group(
     *,
     threshold: float | None = None,
     device: str | None = None,
-    use_cnn: bool = True,
+    use_cnn: bool = False,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> list[list[int]]:
@@ -71,7 +71,9 @@ def group(
     analysis.embeddings = embed_shots(
         analysis.features.thumbs, spans, use_cnn=use_cnn, device=device, progress=progress, should_stop=should_stop
     )
-    return link_scenes(similarity(analysis.embeddings, CNN_WEIGHT if use_cnn else 0.0), threshold or THRESHOLD)
+    if use_cnn:
+        return link_scenes(similarity(analysis.embeddings, CNN_WEIGHT), threshold or CNN_THRESHOLD)
+    return link_scenes(similarity(analysis.embeddings), threshold or THRESHOLD)
 
 
 def scenes_result(analysis: Analysis, scenes: list[list[int]]) -> ScenesResult:
