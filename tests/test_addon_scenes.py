@@ -192,3 +192,56 @@ def test_check_edit_batch_repairs_and_saves(blender: Any, data_dir: Path, tmp_pa
     editor = bpy.context.scene.sequence_editor
     assert find_problems(editor) == []
     assert playback(editor) == clean
+
+
+def test_group_scenes_tags_marks_and_lists_scenes_in_one_step(blender: Any, data_dir: Path) -> None:
+    """Runs the scenes.group job in the worker, exactly as in Blender."""
+    bpy = blender
+    editor = cut_edit(bpy, data_dir / CLIP, cuts=(70, 170, 301, 421, 484))
+    for s in editor.strips:
+        s.select = s.type == "MOVIE"
+    bpy.context.scene.clapper.cuts.detector = "fast"
+    assert bpy.ops.clapper.group_scenes() == {"FINISHED"}
+    scene = bpy.context.scene
+    props = scene.clapper.scenes
+    assert len(props.scenes) >= 1
+    markers = sorted((m.frame, m.name) for m in scene.timeline_markers if m.name.startswith("Scene "))
+    assert markers == [(item.frame_start, f"Scene {item.number}") for item in props.scenes]
+    assert markers[0][0] == 1
+    # every piece (picture and sound) carries its scene's colour; pieces of one scene share it
+    for item in props.scenes:
+        inside = [s for s in editor.strips if item.frame_start <= s.frame_final_start <= item.frame_end]
+        assert inside and {s.color_tag for s in inside} == {item.color_tag}
+    assert bpy.ops.clapper.jump_to_scene(index=len(props.scenes) - 1) == {"FINISHED"}
+    assert scene.frame_current == props.scenes[len(props.scenes) - 1].frame_start
+
+
+def test_make_edit_batch_lays_whole_shots_with_their_sound(blender: Any, data_dir: Path, tmp_path: Path) -> None:
+    from addon.scenes import batch_make
+
+    bpy = blender
+    out = tmp_path / "edit.blend"
+    args = argparse.Namespace(
+        video=str(data_dir / CLIP), seconds=12.0, min_shot_seconds=2.0, detector="fast", blend=str(out), json=True
+    )
+    report = batch_make.run(args)
+    shots = {(70, 169), (170, 300), (301, 420), (421, 483), (484, 627), (0, 69)}
+    assert report["shots"], report
+    assert all((s["first"], s["last"]) in shots for s in report["shots"])  # whole shots only
+    assert all(s["last"] - s["first"] + 1 >= 50 for s in report["shots"])  # none under 2 s
+    assert report["seconds"] <= 12.0
+    bpy.ops.wm.open_mainfile(filepath=str(out))
+    edit = bpy.data.scenes["Edit"]
+    strips = sorted(edit.sequence_editor.strips, key=lambda s: (s.frame_final_start, s.type))
+    movies = [s for s in strips if s.type == "MOVIE"]
+    sounds = [s for s in strips if s.type == "SOUND"]
+    assert len(movies) == len(report["shots"]) == len(sounds)
+    for movie, sound, shot in zip(movies, sounds, report["shots"], strict=True):
+        assert movie.frame_final_start - movie.frame_start == shot["first"]  # shows that shot's frames
+        assert movie.frame_final_duration == shot["last"] - shot["first"] + 1
+        assert (sound.frame_start, sound.frame_final_start, sound.frame_final_end) == (
+            movie.frame_start, movie.frame_final_start, movie.frame_final_end
+        )
+    from addon.scenes.timeline import find_problems
+
+    assert find_problems(edit.sequence_editor) == []  # end to end, in sync, nothing short
