@@ -13,6 +13,17 @@ Anchors measured side by side:
   own per-clip timings;
 * TransNetV2 alone: our ``neural`` detector (upstream 100-frame windows, every frame).
 
+Figures behind the defaults (measured on the 2-core build machine; they moved here from the engine's
+docstrings, where the engine keeps only the reason):
+
+* TransNetV2 threads (``neural.set_cpu_threads``): one 100-frame window took 0.36 s on 2 threads and
+  0.75 s on 1 with the machine otherwise idle, but 4.9 s on 2 and 2.1 s on 1 with four other heavy
+  jobs running — threads spin against each other, hence a preference and not "every core";
+* TransNetV2 batch on CPU (``neural.CPU_BATCH``): 187 frames/s at 1 window per pass, 151 at 4, and
+  ~90 MB more peak memory per extra window;
+* full-size shrinking (before PyAV scaled in FFmpeg): area-averaging 720p straight to 96x54 took
+  ~4 ms a frame, a bilinear step to 4x the target first ~0.6 ms.
+
 Timings are the best of ``--repeat`` runs per clip and method (3; the network alone runs once)
 because the build machine is shared. Scoring (issue #3): ±2 frames for hard cuts, a gradual transition is found when a boundary falls
 inside its span, fades to black at the very end are ignored. Our detectors are timed end to end
@@ -29,14 +40,16 @@ import pstats
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from ai_engine.cuts import neural  # noqa: E402
 from ai_engine.cuts.detect import detect_cuts  # noqa: E402
-from ai_engine.cuts.evaluate import Score, score_boundaries, truths_from_annotation  # noqa: E402
+from ai_engine.cuts.evaluate import Score, Truth, score_boundaries, truths_from_annotation  # noqa: E402
 
 DATA = Path(os.environ.get("CLAPPER_DATA") or ROOT.parent / "shared" / "data")
 if not (DATA / "cuts").exists():
@@ -163,6 +176,144 @@ def accuracy_and_speed(args: argparse.Namespace) -> None:
     )
 
 
+# ------------------------------------------------------------------ the validation protocol
+
+
+def _protocol_truths(entry: dict) -> tuple[list[Truth], list[str]]:
+    """Expected boundaries of a constructed clip (kind as a detector should report it), and the
+    construction kind of each (``jump``, ``push`` … for the per-kind table)."""
+    from cuts_data import REPORTED_KIND
+
+    truths, made = [], []
+    for item in entry["transitions"]:
+        truths.append(Truth(int(item["start"]), int(item["end"]), REPORTED_KIND[item["kind"]]))
+        made.append(item["kind"])
+    return truths, made
+
+
+@dataclass
+class KindTally:
+    found: int = 0
+    missed: int = 0
+    false: int = 0  # unmatched boundaries nearest to a truth of this kind
+    typed_right: int = 0
+    ious: list[float] = field(default_factory=list)
+
+    @property
+    def f1(self) -> float:
+        return Score(self.found, self.false, self.missed).f1
+
+
+@dataclass
+class MethodTally:
+    kinds: dict[str, KindTally] = field(default_factory=dict)
+    negatives: dict[str, list[int]] = field(default_factory=dict)  # kind -> [false cuts, count]
+    total: Score = field(default_factory=lambda: Score(0, 0, 0))
+    clip_f1: dict[str, float] = field(default_factory=dict)
+
+
+def _tally_clip(tally: MethodTally, clip: str, entry: dict, cuts: list) -> None:
+    from ai_engine.cuts.evaluate import match_boundaries, span_iou
+
+    truths, made = _protocol_truths(entry)
+    by_frame = sorted(cuts, key=lambda c: c.frame)
+    matching = match_boundaries([c.frame for c in by_frame], truths)
+    tally.total += matching.score
+    tally.clip_f1[clip] = matching.score.f1
+    matched_truths = {ti: fi for fi, ti in matching.pairs}
+    for ti, (truth, kind) in enumerate(zip(truths, made, strict=True)):
+        row = tally.kinds.setdefault(kind, KindTally())
+        if ti in matched_truths:
+            row.found += 1
+            cut = by_frame[matched_truths[ti]]
+            if cut.kind == truth.kind:
+                row.typed_right += 1
+            if truth.kind != "cut":
+                row.ious.append(span_iou((cut.start, cut.end), (truth.start, truth.end)))
+        else:
+            row.missed += 1
+    matched_frames = {fi for fi, _ in matching.pairs}
+    for fi, frame in enumerate(matching.predicted):
+        if fi in matched_frames:
+            continue
+        if truths:
+            nearest = min(
+                range(len(truths)),
+                key=lambda t: min(abs(frame - truths[t].start), abs(frame - truths[t].end)),
+            )
+            tally.kinds.setdefault(made[nearest], KindTally()).false += 1
+    for negative in entry["negatives"]:
+        counts = tally.negatives.setdefault(negative["kind"], [0, 0])
+        counts[1] += 1
+        if any(negative["start"] - 1 <= c.frame <= negative["end"] + 1 for c in by_frame):
+            counts[0] += 1
+
+
+def protocol(args: argparse.Namespace) -> None:
+    """F1 per kind on the constructed set (``bench/cuts_data.py``), tune and report parts apart."""
+    from cuts_data import CACHE, KINDS, NEGATIVES, PARTS, build_part
+
+    from ai_engine.cuts.detect import detect_from_features
+    from ai_engine.cuts.features import extract_features
+
+    neural.load_model()
+    for part in args.parts:
+        truth_path = build_part(part)
+        truth = json.loads(truth_path.read_text())
+        role = (
+            "TUNE part: thresholds and rules were adjusted looking at these"
+            if part == "tune"
+            else "REPORT part: held back, nothing was fitted to these"
+        )
+        print(f"\nConstructed set, {role}")
+        print(f"  sources: {', '.join(PARTS[part])}; {len(truth)} clips, {CACHE / part}")
+        tallies = {m: MethodTally() for m in OURS}
+        for clip, entry in truth.items():
+            features = extract_features(truth_path.parent / clip)
+            for method in OURS:
+                cuts = detect_from_features(features, method).cut_list.cuts
+                _tally_clip(tallies[method], clip, entry, cuts)
+        _print_tallies(tallies, KINDS, NEGATIVES)
+
+
+def _print_tallies(
+    tallies: dict[str, MethodTally], kinds: tuple[str, ...], negatives: tuple[str, ...]
+) -> None:
+    methods = list(tallies)
+    print(
+        "  "
+        + f"{'kind':12s}{'n':>4s}"
+        + "".join(f"  {m + ' F1':>10s}" for m in methods)
+        + "   auto typed right"
+    )
+    for kind in kinds:
+        rows = [tallies[m].kinds.get(kind, KindTally()) for m in methods]
+        n = rows[0].found + rows[0].missed
+        if not n:
+            continue
+        auto = tallies["auto"].kinds.get(kind, KindTally())
+        print(
+            "  "
+            + f"{kind:12s}{n:4d}"
+            + "".join(f"  {r.f1:10.3f}" for r in rows)
+            + f"   {auto.typed_right}/{auto.found}"
+        )
+    print("  " + f"{'overall':16s}" + "".join(f"  {tallies[m].total.f1:10.3f}" for m in methods))
+    for m in methods:
+        t = tallies[m].total
+        print(f"    {m:7s} {fmt(t)} (TP {t.true_positives}, FP {t.false_positives}, FN {t.false_negatives})")
+    for m in methods:
+        quiet = ", ".join(
+            f"{k} {tallies[m].negatives.get(k, [0, 0])[0]}/{tallies[m].negatives.get(k, [0, 0])[1]}"
+            for k in negatives
+        )
+        ious = [i for row in tallies[m].kinds.values() for i in row.ious]
+        iou = f"{sum(ious) / len(ious):.2f} over {len(ious)}" if ious else "n/a"
+        print(f"    {m:7s} false cuts in negatives: {quiet}; gradual span IoU {iou}")
+    worse = [c for c, f1 in tallies["auto"].clip_f1.items() if f1 < tallies["neural"].clip_f1[c] - 1e-9]
+    print(f"    clips where auto < TransNetV2 alone: {len(worse)} of {len(tallies['auto'].clip_f1)} {worse}")
+
+
 def profile(args: argparse.Namespace) -> None:
     clip = CUTS / args.clip
     neural.load_model()
@@ -193,6 +344,8 @@ def build_long_clip(seconds: float, size: tuple[int, int], out: Path) -> Path:
     """Concatenate the real clips (resized) with cv2.VideoWriter until ``seconds`` at 25 fps."""
     import cv2
 
+    from ai_engine.video import iter_frames
+
     if out.exists():
         return out
     sources = sorted(p for p in CUTS.rglob("*.mp4") if "synthetic" not in p.parts)
@@ -200,14 +353,11 @@ def build_long_clip(seconds: float, size: tuple[int, int], out: Path) -> Path:
     wanted, written = int(seconds * 25), 0
     while written < wanted:
         for source in sources:
-            cap = cv2.VideoCapture(str(source))
-            while written < wanted:
-                ok, frame = cap.read()
-                if not ok:
+            for _, frame in iter_frames(source, size=size, color="bgr"):
+                if written >= wanted:
                     break
-                writer.write(cv2.resize(frame, size))
+                writer.write(frame)
                 written += 1
-            cap.release()
     writer.release()
     return out
 
@@ -241,6 +391,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile one auto run instead")
     parser.add_argument("--clip", default="pyscenedetect/testvideo.mp4", help="clip for --profile")
     parser.add_argument("--memory", action="store_true", help="peak RSS on a short vs a long clip instead")
+    parser.add_argument(
+        "--protocol",
+        action="store_true",
+        help="F1 per kind on the constructed set (bench/cuts_data.py) instead",
+    )
+    parser.add_argument("--parts", nargs="+", default=["tune", "report"], choices=["tune", "report"])
     parser.add_argument("--long-seconds", type=int, default=600)
     parser.add_argument("--width", type=int, default=1920)
     parser.add_argument("--height", type=int, default=1080)
@@ -249,6 +405,8 @@ def main() -> None:
         profile(args)
     elif args.memory:
         memory(args)
+    elif args.protocol:
+        protocol(args)
     else:
         accuracy_and_speed(args)
 

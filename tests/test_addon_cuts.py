@@ -126,11 +126,15 @@ def test_export_operator_writes_each_format(blender: Any, clip: Path, tmp_path: 
     bpy = blender
     add_clip(bpy, clip, sound=False)
     assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
-    for fmt in ("otio", "edl", "csv"):
-        out = tmp_path / f"reel.{fmt}"
+    from ai_engine.cuts import formats
+
+    fps = json.loads(bpy.context.scene.clapper.cuts.sources[0].cut_list_json)["fps"]
+    for fmt in formats.names():
+        out = tmp_path / f"reel{formats.get(fmt).suffix}"
         assert bpy.ops.clapper.export_cuts(format=fmt, filepath=str(out)) == {"FINISHED"}
-        assert out.stat().st_size > 0
-    assert len((tmp_path / "reel.csv").read_text().splitlines()) == len(CUTS) + 2  # header + shots
+        shots = formats.get(fmt).read_shots(out, fps)
+        assert [start for start, _ in shots[1:]] == list(CUTS), fmt
+        assert shots[-1][1] == 628
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -153,7 +157,11 @@ def test_cut_scenes_verb_writes_blend_and_exports_and_is_idempotent(clip: Path, 
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["cuts"] == list(CUTS) and summary["cuts_applied"] == len(CUTS)
     assert summary["sound_cuts_applied"] == len(CUTS)
-    assert blend.exists() and otio_path.stat().st_size > 0 and edl.read_text().startswith("TITLE:")
+    from ai_engine.cuts import formats
+
+    assert blend.exists() and summary["exports"] == {"otio": str(otio_path), "edl": str(edl)}
+    for fmt, path in (("otio", otio_path), ("edl", edl)):
+        assert [start for start, _ in formats.get(fmt).read_shots(path, 25.0)[1:]] == list(CUTS), fmt
     again = run_cli("cut-scenes", str(clip), "--blend", str(blend), "--detector", "fast", "--json")
     assert again.returncode == 0, again.stderr
     second = json.loads(again.stdout.strip().splitlines()[-1])

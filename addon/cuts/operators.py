@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
 from ..core.compat import all_strips
 from ..core.jobs import EngineJobOperator, JobInputError
-from .strips import (
-    apply_cuts,
-    clear_markers,
-    media_path,
-    movie_strips,
-    refresh_preview,
-    timeline_frame,
-)
+from ..core.vocab import engine_items
+from .read import detect_request, export_request
+from .write import apply_cuts, clear_markers, refresh_preview, store_detection
+
+if TYPE_CHECKING:
+    from ai_engine.contract import JobSpec
+    from ai_engine.cuts.contract import DetectManyResult, ExportResult
+
+# Button and menu texts of the engine's export formats (a format missing here shows its name).
+FORMAT_LABELS = {"otio": "OpenTimelineIO", "edl": "EDL", "csv": "CSV"}
+FORMAT_DESCRIPTIONS = {
+    "otio": "OpenTimelineIO timeline (.otio)",
+    "edl": "CMX 3600 edit decision list (.edl)",
+    "csv": "One row per shot (.csv)",
+}
 
 
 def _editor(context: bpy.types.Context) -> Any:
@@ -27,20 +33,6 @@ def _editor(context: bpy.types.Context) -> Any:
 
 def _find_strip(editor: Any, name: str) -> Any:
     return next((s for s in all_strips(editor) if s.name == name), None) if editor else None
-
-
-def _load_curve(path: str, strip_name: str) -> bpy.types.Image | None:
-    """The score-curve PNG as a packed image (the worker's folder is temporary)."""
-    if not path or not os.path.exists(path):
-        return None
-    name = f"Clapper cuts · {strip_name}"
-    old = bpy.data.images.get(name)
-    if old is not None:
-        bpy.data.images.remove(old)
-    image = bpy.data.images.load(path, check_existing=False)
-    image.name = name
-    image.pack()
-    return image
 
 
 class CLAPPER_OT_detect_cuts(EngineJobOperator, bpy.types.Operator):
@@ -55,60 +47,21 @@ class CLAPPER_OT_detect_cuts(EngineJobOperator, bpy.types.Operator):
     def poll(cls, context: bpy.types.Context) -> bool:
         return _editor(context)[1] is not None
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
-        scene, editor = _editor(context)
-        strips = movie_strips(editor)
-        if not strips:
-            raise JobInputError("Select one or more movie strips in the Sequencer, then Detect Cuts.")
-        videos: list[str] = []
-        for strip in strips:
-            path = media_path(strip.filepath)
-            if not os.path.exists(path):
-                raise JobInputError(
-                    f"The video of strip '{strip.name}' is missing ({path}). "
-                    "Relink it (Strip › Movie › Change Path/Files) or deselect the strip."
-                )
-            if path not in videos:
-                videos.append(path)
-        self._strips = [(s.name, media_path(s.filepath)) for s in strips]
-        props = scene.clapper.cuts
-        request: dict[str, Any] = {"videos": videos, "detector": props.detector}
-        if props.min_shot:
-            request["min_shot"] = props.min_shot
-        return "cuts.detect_many", request
+    def build_job(self, context: bpy.types.Context) -> tuple[JobSpec[Any, Any], Any]:
+        from ai_engine.cuts.contract import DETECT_MANY
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+        scene, editor = _editor(context)
+        request, self._strips = detect_request(editor, scene.clapper.cuts)
+        return DETECT_MANY, request
+
+    def apply_result(self, context: bpy.types.Context, result: DetectManyResult) -> None:
         scene, editor = _editor(context)
         props = scene.clapper.cuts
-        by_video = {media_path(r["cut_list"]["video"]): r for r in result["results"]}
-        names = {name for name, _ in getattr(self, "_strips", [])}
-        # Replace earlier results of these strips only.
-        for index in reversed(range(len(props.cuts))):
-            if props.cuts[index].strip in names:
-                props.cuts.remove(index)
-        for index in reversed(range(len(props.sources))):
-            if props.sources[index].strip in names:
-                props.sources.remove(index)
-        total = 0
-        for name, video in getattr(self, "_strips", []):
-            strip = _find_strip(editor, name)
-            found = by_video.get(video)
-            if strip is None or found is None:
-                continue
-            cut_list = found["cut_list"]
-            source = props.sources.add()
-            source.strip, source.video = name, cut_list["video"]
-            source.cut_list_json = json.dumps(cut_list)
-            source.curve_image = _load_curve(found.get("curve_path", ""), name)
-            for cut in cut_list["cuts"]:
-                item = props.cuts.add()
-                item.strip = name
-                item.frame, item.kind, item.score = cut["frame"], cut["kind"], cut["score"]
-                item.start, item.end = cut["start"], cut["end"]
-                item.timeline_frame = timeline_frame(strip, cut["frame"], cut_list["frame_count"])
-                total += 1
+        strips = getattr(self, "_strips", [])
+        total = store_detection(props, editor, strips, result.results)
         refresh_preview(scene)
         props.active_cut = 0
+        names = {name for name, _ in strips}
         props.last_report = f"{total} cuts found in {len(names)} strip(s); check them, then Apply Cuts."
         self.report({"INFO"}, props.last_report)
 
@@ -192,13 +145,6 @@ class CLAPPER_OT_clear_cuts(bpy.types.Operator):
         return {"FINISHED"}
 
 
-EXPORT_ITEMS = [
-    ("otio", "OpenTimelineIO", "OpenTimelineIO timeline (.otio)"),
-    ("edl", "EDL", "CMX 3600 edit decision list (.edl)"),
-    ("csv", "CSV", "One row per shot (.csv)"),
-]
-
-
 class CLAPPER_OT_export_cuts(EngineJobOperator, bpy.types.Operator):
     """Write the detected cuts of the first detected strip as OTIO, EDL or CSV"""
 
@@ -207,7 +153,16 @@ class CLAPPER_OT_export_cuts(EngineJobOperator, bpy.types.Operator):
     bl_options = {"REGISTER"}
     job_label = "Exporting cuts"
 
-    format: bpy.props.EnumProperty(name="Format", items=EXPORT_ITEMS, default="otio")
+    format: bpy.props.EnumProperty(
+        name="Format",
+        items=engine_items(
+            "ai_engine.cuts.contract",
+            "EXPORT_FORMATS",
+            labels=FORMAT_LABELS,
+            descriptions=FORMAT_DESCRIPTIONS,
+        ),
+        default=0,
+    )
     filepath: bpy.props.StringProperty(name="File", subtype="FILE_PATH", default="")
     strip: bpy.props.StringProperty(name="Strip", default="")
 
@@ -232,17 +187,18 @@ class CLAPPER_OT_export_cuts(EngineJobOperator, bpy.types.Operator):
         sources = scene.clapper.cuts.sources
         return next((s for s in sources if s.strip == self.strip), sources[0] if len(sources) else None)
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+    def build_job(self, context: bpy.types.Context) -> tuple[JobSpec[Any, Any], Any]:
+        from ai_engine.cuts.contract import EXPORT
+
         source = self._source(context)
         if source is None:
             raise JobInputError("Nothing to export yet: run Detect Cuts first.")
         if not self.filepath:
             raise JobInputError("Choose a file to export to.")
-        path = bpy.path.abspath(self.filepath)
-        return "cuts.export", {"cut_list": json.loads(source.cut_list_json), self.format: path}
+        return EXPORT, export_request(source, self.format, bpy.path.abspath(self.filepath))
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
-        for fmt, path in result["written"].items():
+    def apply_result(self, context: bpy.types.Context, result: ExportResult) -> None:
+        for fmt, path in result.written.items():
             self.report({"INFO"}, f"Wrote {fmt.upper()}: {path}")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import bpy
 
 from ..core.panel import draw_job_status
+from ..core.vocab import vocabulary
 from .properties import KIND_ICONS
 
 
@@ -69,8 +70,8 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
                 box.template_icon(icon_value=preview.icon_id, scale=6.0)
         col.operator("clapper.apply_cuts", icon="SEQ_SEQUENCER")
         row = col.row(align=True)
-        for fmt, label in (("otio", "OTIO"), ("edl", "EDL"), ("csv", "CSV")):
-            op = row.operator("clapper.export_cuts", text=label, icon="EXPORT")
+        for fmt in vocabulary("ai_engine.cuts.contract", "EXPORT_FORMATS"):
+            op = row.operator("clapper.export_cuts", text=fmt.upper(), icon="EXPORT")
             op.format = fmt
         col.operator("clapper.clear_cuts", icon="X")
         if props.last_report:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import bpy
 
-DETECTOR_ITEMS = [
-    (
-        "auto",
-        "Auto",
-        "Classic pass everywhere, TransNetV2 only where the classic pass is unsure (fast and accurate)",
-    ),
-    ("fast", "Fast", "Classic colour-difference detector only (fastest)"),
-    ("neural", "Neural", "TransNetV2 on every frame (slowest)"),
-]
+from ..core.vocab import engine_items
+
+# Texts for the engine's detectors (``DETECTORS`` in ai_engine/cuts/contract.py); one missing here
+# shows its name.
+DETECTOR_DESCRIPTIONS = {
+    "auto": "Classic pass everywhere, TransNetV2 only where the classic pass is unsure (fast and accurate)",
+    "fast": "Classic colour-difference detector only (fastest)",
+    "neural": "TransNetV2 on every frame (slowest)",
+}
 KIND_ICONS = {
     "cut": "SEQ_STRIP_DUPLICATE",
     "dissolve": "MOD_OPACITY",
@@ -22,7 +22,7 @@ KIND_ICONS = {
 
 
 def _markers_toggled(self: bpy.types.PropertyGroup, context: bpy.types.Context) -> None:
-    from .strips import refresh_preview
+    from .write import refresh_preview
 
     refresh_preview(self.id_data)
 
@@ -52,7 +52,11 @@ class ClapperCutSource(bpy.types.PropertyGroup):
 
 
 class ClapperCutsProps(bpy.types.PropertyGroup):
-    detector: bpy.props.EnumProperty(name="Detector", items=DETECTOR_ITEMS, default="auto")
+    detector: bpy.props.EnumProperty(
+        name="Detector",
+        items=engine_items("ai_engine.cuts.contract", "DETECTORS", descriptions=DETECTOR_DESCRIPTIONS),
+        default=0,
+    )
     min_shot: bpy.props.IntProperty(
         name="Shortest Shot",
         description="Shortest shot in clip frames (0: a quarter of a second)",

@@ -17,11 +17,6 @@ DARK_LUMA = 14.0  # mean HSV value under which a frame counts as black
 DARK_MARGIN = 2.0  # frames within this of the darkest one belong to the black part
 
 
-def thumb_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean absolute RGB difference of two thumbnails (0..255)."""
-    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
-
-
 def _mixing_weights(thumbs: np.ndarray, start: int, end: int) -> np.ndarray:
     """Per-pixel weight of the incoming picture for the span's middle frame (0..1), valid pixels."""
     last = len(thumbs) - 1

@@ -1,4 +1,8 @@
-"""``python -m ai_engine cuts VIDEO [--detector auto|fast|neural] [--json] [--otio F] [--edl F] [--csv F]``."""
+"""``python -m ai_engine cuts VIDEO [--detector D] [--json] [--otio F] [--edl F] [--csv F] …``.
+
+Detectors and export formats come from the contract's vocabularies: a new detector is a new
+``--detector`` choice, a new format a new ``--<format> FILE`` option.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import argparse
 import json
 import sys
 
-from .detect import DETECTORS, detect_cuts
-from .export import write_csv, write_edl, write_otio
+from ..worker import JobContext, run_job
+from . import detectors, formats
+from .contract import DETECT, DETECTORS, EXPORT, EXPORT_FORMATS, DetectRequest, ExportRequest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--detector",
         choices=DETECTORS,
-        default="auto",
-        help="auto: classic pass + TransNetV2 where unsure (default); fast: classic only; neural: TransNetV2 only",
+        default=DETECTORS[0],
+        help="; ".join(f"{name}: {type(detectors.get(name)).summary}" for name in DETECTORS),
     )
     parser.add_argument(
         "--min-shot", type=int, default=None, help="shortest shot in frames (default: 0.25 s)"
@@ -25,9 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--device", default=None, help="network device: cpu, cuda (default: cuda when present)"
     )
     parser.add_argument("--json", action="store_true", help="print the CutList as JSON on stdout")
-    parser.add_argument("--otio", metavar="FILE", help="also write an OpenTimelineIO timeline (.otio)")
-    parser.add_argument("--edl", metavar="FILE", help="also write a CMX 3600 EDL")
-    parser.add_argument("--csv", metavar="FILE", help="also write one CSV row per shot")
+    for fmt in EXPORT_FORMATS:
+        parser.add_argument(f"--{fmt}", metavar="FILE", help=f"also write {formats.get(fmt).description}")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -45,19 +49,31 @@ def _stderr_progress(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    detection = detect_cuts(
-        args.video,
-        args.detector,
-        min_shot=args.min_shot,
-        device=args.device,
-        progress=_stderr_progress(args.quiet or args.json),
-    )
-    cut_list = detection.cut_list
-    for message in cut_list.warnings:
-        print(f"warning: {message}", file=sys.stderr)
-    for path, writer in ((args.otio, write_otio), (args.edl, write_edl), (args.csv, write_csv)):
-        if path:
-            writer(cut_list, path)
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="clapper_cuts_") as workdir:
+        warnings: list[str] = []
+        ctx = JobContext(
+            workdir=Path(workdir),
+            progress=_stderr_progress(args.quiet or args.json),
+            should_stop=lambda: False,
+            warn=warnings.append,
+            warnings=warnings,
+        )
+        found = run_job(
+            DETECT,
+            DetectRequest(
+                video=args.video, detector=args.detector, min_shot=args.min_shot, device=args.device
+            ),
+            ctx,
+        )
+        cut_list = found.cut_list
+        for message in warnings:
+            print(f"warning: {message}", file=sys.stderr)
+        targets = {fmt: path for fmt in EXPORT_FORMATS if (path := getattr(args, fmt))}
+        if targets:
+            run_job(EXPORT, ExportRequest(targets=targets, cut_list=cut_list), ctx)
     if args.json:
         print(json.dumps(cut_list.to_dict()))
         return 0

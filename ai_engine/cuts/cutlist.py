@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CUT_KINDS = ("cut", "dissolve", "fade", "wipe")
+
+def __getattr__(name: str) -> Any:
+    # CUT_KINDS lives in the contract with the other vocabularies; kept importable from here.
+    if name == "CUT_KINDS":
+        from .contract import CUT_KINDS
+
+        return CUT_KINDS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,8 @@ class Cut:
     score: float = 1.0
 
     def __post_init__(self) -> None:
+        from .contract import CUT_KINDS
+
         if self.kind not in CUT_KINDS:
             raise ValueError(f"Unknown cut kind {self.kind!r}; expected one of {', '.join(CUT_KINDS)}.")
         if self.start < 0:

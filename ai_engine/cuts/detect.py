@@ -1,4 +1,4 @@
-"""``detect_cuts``: one call from a video path to a ``CutList`` (fast, neural or auto)."""
+"""``detect_cuts``: one call from a video path to a ``CutList``, with any registered detector."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ import numpy as np
 
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
 from ..video import VideoInfo, probe
-from . import fast, neural
-from .cascade import run_cascade
+from . import detectors, fast
 from .cutlist import CutList
 from .features import ClipFeatures, extract_features
-
-DETECTORS = ("auto", "fast", "neural")
 
 
 @dataclass
@@ -43,36 +40,29 @@ def detect_from_features(
         ValueError: unknown detector name.
         Cancelled: ``should_stop()`` became true.
     """
-    if detector not in DETECTORS:
-        raise ValueError(f"Unknown detector {detector!r}: use one of {', '.join(DETECTORS)}.")
+    chosen = detectors.get(detector)
     info = features.info
     min_shot = min_shot or fast.default_min_shot(info.fps)
     analysis = fast.analyse(features, min_shot=min_shot)
-    network: np.ndarray | None = None
-    if detector == "fast":
-        cuts = analysis.cuts
-    elif detector == "neural":
-        single, many = neural.predict(
-            features.thumbs, device=device, progress=progress, should_stop=should_stop
-        )
-        network = single
-        cuts = fast.enforce_min_shot(
-            neural.transitions_from_scores(single, many, features.thumbs, features.luma), min_shot
-        )
-    else:
-        cuts, network = run_cascade(
-            features, analysis, min_shot=min_shot, device=device, progress=progress, should_stop=should_stop
-        )
+    found = chosen.detect(
+        features,
+        analysis,
+        detectors.DetectOptions(min_shot=min_shot, device=device, progress=progress, should_stop=should_stop),
+    )
     cut_list = CutList(
         video=info.path,
         fps=info.fps,
         frame_count=info.frame_count if features.last_good_frame is None else features.frame_count,
         detector=detector,
-        cuts=[c for c in cuts if 0 < c.frame < features.frame_count],
+        cuts=[c for c in found.cuts if 0 < c.frame < features.frame_count],
         warnings=list(features.warnings),
     )
     return Detection(
-        cut_list=cut_list, score=analysis.score, threshold=analysis.threshold, network=network, info=info
+        cut_list=cut_list,
+        score=analysis.score,
+        threshold=analysis.threshold,
+        network=found.network,
+        info=info,
     )
 
 
@@ -89,8 +79,8 @@ def detect_cuts(
 
     Arguments:
         path: the video file.
-        detector: ``"auto"`` (classic pass + TransNetV2 where unsure), ``"fast"`` (classic only)
-            or ``"neural"`` (TransNetV2 on every frame).
+        detector: one of ``contract.DETECTORS``: ``"auto"`` (classic pass + TransNetV2 where
+            unsure), ``"fast"`` (classic only), ``"neural"`` (TransNetV2 on every frame) …
         min_shot: shortest shot in frames (default: a quarter of a second).
         device: ``"cpu"``, ``"cuda"`` or None/``"auto"`` for the network.
         progress, should_stop: the usual callbacks.
@@ -99,11 +89,12 @@ def detect_cuts(
         ``Detection``; ``cut_list.warnings`` names the last good frame when the file is truncated.
 
     Raises:
+        ValueError: unknown detector name.
         VideoOpenError: missing, empty, audio-only or undecodable file.
         Cancelled: ``should_stop()`` became true.
     """
+    decode_share = type(detectors.get(detector)).decode_share
     info = probe(path, should_stop=should_stop)
-    decode_share = 0.3 if detector == "neural" else 0.9  # the network dominates a neural run
     features = extract_features(
         path, info=info, progress=sub_progress(progress, 0.0, decode_share), should_stop=should_stop
     )

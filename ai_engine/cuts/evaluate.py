@@ -71,14 +71,28 @@ def truths_from_annotation(entry: dict[str, Any]) -> tuple[list[Truth], list[Tru
     return expected, ignored
 
 
-def score_boundaries(
+@dataclass(frozen=True)
+class Matching:
+    """Which predicted boundary found which truth (indices into the sorted, non-ignored predictions)."""
+
+    predicted: list[int]  # the boundary frames scored, sorted (ignored ones left out)
+    pairs: list[tuple[int, int]]  # (index into ``predicted``, index into ``expected``)
+    expected_count: int
+
+    @property
+    def score(self) -> Score:
+        hits = len(self.pairs)
+        return Score(hits, len(self.predicted) - hits, self.expected_count - hits)
+
+
+def match_boundaries(
     predicted: Iterable[int],
     expected: Sequence[Truth],
     ignored: Sequence[Truth] = (),
     *,
     tolerance: int = TOLERANCE,
-) -> Score:
-    """Match predicted boundary frames to the expected truths and count hits and misses."""
+) -> Matching:
+    """Pair predicted boundary frames with expected truths, closest first, each used once."""
     frames = sorted(
         f for f in predicted if not any(t.start - tolerance <= f <= t.end + tolerance for t in ignored)
     )
@@ -93,7 +107,7 @@ def score_boundaries(
             )
         return -1
 
-    pairs = sorted(
+    candidates = sorted(
         (distance(f, t), fi, ti)
         for fi, f in enumerate(frames)
         for ti, t in enumerate(expected)
@@ -101,10 +115,29 @@ def score_boundaries(
     )
     used_frames: set[int] = set()
     used_truths: set[int] = set()
-    for _, fi, ti in pairs:
+    pairs: list[tuple[int, int]] = []
+    for _, fi, ti in candidates:
         if fi in used_frames or ti in used_truths:
             continue
         used_frames.add(fi)
         used_truths.add(ti)
-    hits = len(used_truths)
-    return Score(hits, len(frames) - hits, len(expected) - hits)
+        pairs.append((fi, ti))
+    return Matching(predicted=frames, pairs=sorted(pairs), expected_count=len(expected))
+
+
+def score_boundaries(
+    predicted: Iterable[int],
+    expected: Sequence[Truth],
+    ignored: Sequence[Truth] = (),
+    *,
+    tolerance: int = TOLERANCE,
+) -> Score:
+    """Match predicted boundary frames to the expected truths and count hits and misses."""
+    return match_boundaries(predicted, expected, ignored, tolerance=tolerance).score
+
+
+def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Intersection over union of two inclusive frame spans."""
+    inter = min(a[1], b[1]) - max(a[0], b[0]) + 1
+    union = max(a[1], b[1]) - min(a[0], b[0]) + 1
+    return max(0, inter) / union if union > 0 else 0.0

@@ -1,9 +1,10 @@
 """One decoding pass that feeds every detector: per-frame change features plus a tiny thumbnail.
 
-The video is decoded once, through ``ai_engine.video.iter_frames`` (decoding in its thread,
-shrinking to ``ANALYSIS_SIZE`` and the features here, on the other core). Frames are
-processed in chunks of ``CHUNK`` so the colour conversion, differences and histograms are a few
-numpy/OpenCV calls per chunk instead of per frame. What is kept per frame is small and fixed:
+The video is decoded once, through ``ai_engine.video.iter_batches``: PyAV decodes (threaded) and
+FFmpeg's swscale shrinks every frame to ``ANALYSIS_SIZE`` RGB in the decode thread, so Python only
+ever sees chunks of ``CHUNK`` small frames, and computes their features on the other core while the
+next chunk decodes. Per chunk, the colour conversion, differences and histograms are a few
+numpy/OpenCV calls. What is kept per frame is small and fixed:
 
 * ``thumbs``: 27x48 RGB ``uint8`` — exactly TransNetV2's input, and enough for the classic
   detector's long-range comparisons (3,888 bytes a frame: a 10-minute 30 fps clip is ~70 MB);
@@ -23,13 +24,13 @@ import numpy as np
 
 from ..errors import VideoDecodeError
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
-from ..video import VideoInfo, iter_frames, probe
+from ..video import VideoInfo, iter_batches, probe
 
 ANALYSIS_SIZE = (96, 54)  # (w, h) decoded for the classic features
 THUMB_SIZE = (48, 27)  # (w, h) TransNetV2's input
 CHUNK = 64
 HIST_BINS = 16  # per HSV channel
-FULL_SIZE_QUEUE = 4  # decoded full-size frames waiting for the analysis thread
+QUEUE_CHUNKS = 4  # decoded chunks waiting for the analysis (4 x 64 frames of 96x54: 4 MB)
 
 
 @dataclass
@@ -116,21 +117,6 @@ class _ChunkProcessor:
         self.luma.extend(hsv[..., 2].mean(axis=(1, 2), dtype=np.float32))
 
 
-def _shrink_into(frame: np.ndarray, out: np.ndarray) -> None:
-    """Full-size BGR frame → ``out`` (analysis-size RGB).
-
-    A bilinear step to 4x the target before the area average: area-averaging 720p straight to
-    96x54 costs ~4 ms a frame, this ~0.6 ms, and each output pixel still averages 16 samples.
-    """
-    import cv2
-
-    height, width = out.shape[:2]
-    if frame.shape[1] > 4 * width and frame.shape[0] > 4 * height:
-        frame = cv2.resize(frame, (4 * width, 4 * height), interpolation=cv2.INTER_LINEAR)
-    small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
-    cv2.cvtColor(small, cv2.COLOR_BGR2RGB, dst=out)
-
-
 def extract_features(
     path: str | os.PathLike[str],
     *,
@@ -153,28 +139,24 @@ def extract_features(
     """
     info = info or probe(path, should_stop=should_stop)
     processor = _ChunkProcessor(info.frame_count + 1)
-    chunk = np.empty((CHUNK, ANALYSIS_SIZE[1], ANALYSIS_SIZE[0], 3), np.uint8)
-    filled = 0
     warnings: list[str] = []
     last_good: int | None = None
-    # The decode thread only decodes (its colour conversion at full size is the slowest step);
-    # shrinking happens here, on the other core. A short queue bounds the full-size frames in
-    # flight (4 frames of 4K are ~100 MB).
-    frames = iter_frames(
+    # FFmpeg scales and converts every frame to the analysis size in the decode thread (swscale,
+    # area filter) and hands over chunks of CHUNK frames: no full-size frame reaches Python, and
+    # the features of one chunk are computed here while the next one decodes.
+    batches = iter_batches(
         info.path,
-        color="bgr",
-        queue_depth=FULL_SIZE_QUEUE,
+        size=ANALYSIS_SIZE,
+        color="rgb",
+        batch=CHUNK,
+        queue_depth=QUEUE_CHUNKS,
         expected_frames=info.frame_count,
         progress=progress,
         should_stop=should_stop,
     )
     try:
-        for _, frame in frames:
-            _shrink_into(frame, chunk[filled])
-            filled += 1
-            if filled == CHUNK:
-                processor.process(chunk)
-                filled = 0
+        for _, chunk in batches:
+            processor.process(chunk)
     except VideoDecodeError as exc:
         last_good = exc.last_good_frame
         warnings.append(
@@ -182,8 +164,6 @@ def extract_features(
             "truncated or damaged. Cuts up to that frame are kept; re-export or re-copy the file "
             "to analyse the rest."
         )
-    if filled:
-        processor.process(chunk[:filled])
     check_stop(should_stop)
     return ClipFeatures(
         info=info,

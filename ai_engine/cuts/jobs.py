@@ -1,130 +1,98 @@
-"""Worker jobs for the add-on: ``ai_engine.cuts.jobs:detect`` and ``ai_engine.cuts.jobs:export``.
-
-``detect`` request::
-
-    {"video": "/abs/clip.mp4", "detector": "auto"|"fast"|"neural", "min_shot": 6 | null,
-     "device": "cpu"|"cuda"|null}
-
-result::
-
-    {"cut_list": {...CutList JSON...}, "cut_list_path": ".../cuts.json",
-     "curve_path": ".../score_curve.png", "threshold": 0.45, "warnings": [...]}
-
-``detect_many``: ``{"videos": [...], ...}`` → ``{"results": [detect result, ...]}``.
-
-``export`` request::
-
-    {"cut_list": {...} | "cut_list_path": "...", "otio": path|null, "edl": path|null, "csv": path|null}
-
-result: ``{"written": {"otio": path, ...}}``.
-"""
+"""Worker jobs of the cuts feature (contracts in ``contract.py``): detect, detect_many, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
 from ..progress import sub_progress
 from ..registry import implements
-from .contract import DETECT, DETECT_MANY, EXPORT
+from ..worker import JobContext
+from . import formats
+from .contract import (
+    DETECT,
+    DETECT_MANY,
+    EXPORT,
+    DetectManyRequest,
+    DetectManyResult,
+    DetectRequest,
+    DetectResult,
+    ExportRequest,
+    ExportResult,
+)
 from .curve import render_curve, save_curve
 from .cutlist import CutList
-from .detect import DETECTORS, detect_cuts
-from .export import WRITERS
-
-if TYPE_CHECKING:
-    from ..worker import JobContext
+from .detect import detect_cuts
 
 
 @implements(DETECT)
-def detect(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Detect the cuts of ``request["video"]``; writes the cut list and score curve into the workdir.
+def detect(request: DetectRequest, ctx: JobContext) -> DetectResult:
+    """Detect the cuts of ``request.video``; writes the cut list and score curve into the workdir.
 
     Raises:
-        EngineError: no video given or an unknown detector (message says what to pass).
         VideoOpenError, Cancelled: from the detection.
     """
-    video = request.get("video")
-    if not video:
-        raise EngineError("No video given: pass {'video': '/path/to/clip.mp4'}.")
-    detector = str(request.get("detector") or "auto")
-    if detector not in DETECTORS:
-        raise EngineError(f"Unknown detector {detector!r}: use one of {', '.join(DETECTORS)}.")
-    min_shot = request.get("min_shot")
     detection = detect_cuts(
-        str(video),
-        detector,
-        min_shot=int(min_shot) if min_shot else None,
-        device=request.get("device"),
+        request.video,
+        request.detector,
+        min_shot=request.min_shot,
+        device=request.device,
         progress=ctx.progress,
         should_stop=ctx.should_stop,
     )
     cut_list = detection.cut_list
     for message in cut_list.warnings:
         ctx.warn(message)
-    stem = Path(str(video)).stem
+    stem = Path(request.video).stem
     list_path = cut_list.save(ctx.workdir / f"{stem}.cuts.json")
     curve = render_curve(cut_list, detection.score, detection.threshold, detection.network)
     curve_path = save_curve(curve, ctx.workdir / f"{stem}.score_curve.png")
-    return {
-        "cut_list": cut_list.to_dict(),
-        "cut_list_path": str(list_path),
-        "curve_path": str(curve_path),
-        "threshold": detection.threshold,
-        "info": detection.info.to_dict() if detection.info else None,
-        "warnings": list(cut_list.warnings),
-    }
+    assert detection.info is not None  # detect_cuts always probes
+    return DetectResult(
+        cut_list=cut_list,
+        cut_list_path=str(list_path),
+        curve_path=str(curve_path),
+        threshold=detection.threshold,
+        info=detection.info,
+    )
 
 
 @implements(DETECT_MANY)
-def detect_many(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """``detect`` for each of ``request["videos"]`` in turn (one worker, the network loaded once).
-
-    Returns:
-        ``{"results": [detect result, ...]}`` in the order of ``videos``.
-
-    Raises:
-        EngineError: no videos; otherwise as ``detect`` (the first failing video stops the job).
-    """
-    from ..worker import JobContext
-
-    videos = [str(v) for v in request.get("videos") or []]
-    if not videos:
-        raise EngineError("No videos given: pass {'videos': ['/path/a.mp4', ...]}.")
+def detect_many(request: DetectManyRequest, ctx: JobContext) -> DetectManyResult:
+    """``detect`` for each video in turn (one worker, the network loaded once); the first failing
+    video stops the job."""
     results = []
-    for index, video in enumerate(videos):
+    count = len(request.videos)
+    for index, video in enumerate(request.videos):
         sub = JobContext(
             workdir=ctx.workdir / f"video_{index:03d}",
-            progress=sub_progress(ctx.progress, index / len(videos), (index + 1) / len(videos)),
+            progress=sub_progress(ctx.progress, index / count, (index + 1) / count),
             should_stop=ctx.should_stop,
             warn=ctx.warn,
             warnings=ctx.warnings,
         )
         sub.workdir.mkdir(parents=True, exist_ok=True)
-        results.append(detect({**request, "video": video}, sub))
-    return {"results": results}
+        results.append(detect(request.one(video), sub))
+    return DetectManyResult(results=tuple(results))
 
 
 @implements(EXPORT)
-def export(request: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    """Write the given cut list to every requested format.
+def export(request: ExportRequest, ctx: JobContext) -> ExportResult:
+    """Write the cut list to every requested format.
 
     Raises:
-        EngineError: no cut list, or nothing to write.
+        EngineError: ``cut_list_path`` is gone.
         ExportError: a file could not be written.
+        ValueError: ``cut_list_path`` is not a cut list.
     """
-    if request.get("cut_list"):
-        cut_list = CutList.from_dict(dict(request["cut_list"]))
-    elif request.get("cut_list_path"):
-        cut_list = CutList.load(str(request["cut_list_path"]))
-    else:
-        raise EngineError("No cut list given: run Detect Cuts first (pass 'cut_list' or 'cut_list_path').")
-    targets = {fmt: request.get(fmt) for fmt in WRITERS if request.get(fmt)}
-    if not targets:
-        raise EngineError("Nothing to export: pass at least one of 'otio', 'edl' or 'csv' with a file path.")
+    cut_list = request.cut_list
+    if cut_list is None:
+        source = Path(str(request.cut_list_path))
+        if not source.exists():
+            raise EngineError(f"The cut list {source} is gone: run Detect Cuts again, then export.")
+        cut_list = CutList.load(source)
     written: dict[str, str] = {}
-    for index, (fmt, path) in enumerate(targets.items()):
-        ctx.progress(index / len(targets), f"writing {fmt.upper()}")
-        written[fmt] = str(WRITERS[fmt](cut_list, str(path)))
-    return {"written": written}
+    for index, (fmt, target) in enumerate(request.targets.items()):
+        ctx.progress(index / len(request.targets), f"writing {fmt.upper()}")
+        written[fmt] = str(formats.write(cut_list, target, fmt))
+    return ExportResult(written=written)

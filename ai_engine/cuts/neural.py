@@ -26,8 +26,8 @@ WINDOW = 100
 CONTEXT = 25
 STEP = WINDOW - 2 * CONTEXT  # 50 frames kept per window
 THRESHOLD = 0.5  # upstream's decision threshold on the single-frame head
-# Windows per forward pass. On CPU batching gains nothing (measured 187 frames/s at 1 window, 151 at
-# 4) and each window's activations add ~90 MB to the peak; a GPU wants several.
+# Windows per forward pass. On CPU a bigger batch is no faster and each window's activations add to
+# the peak memory (bench/cuts.py, "Figures behind the defaults"); a GPU wants several.
 CPU_BATCH = 1
 CUDA_BATCH = 4
 HARD_SPAN = 3  # many-hot runs this short are hard cuts
@@ -37,15 +37,13 @@ _models: dict[str, Any] = {}
 
 
 def set_cpu_threads(threads: int | None = None) -> int:
-    """Torch's CPU threads (default: every core, at most 8); returns the count.
-
-    Measured on the 2-core build machine, one 100-frame window: 0.36 s on 2 threads and 0.75 s on
-    1 when the machine is otherwise idle — but 4.9 s on 2 and 2.1 s on 1 when four other heavy
-    jobs share it (the threads spin against each other). The worker runs while Blender waits, so
-    the default is the preference (``CLAPPER_THREADS``, 0 = every core), at most 8; ``threads``
-    overrides it.
-    """
+    """Set torch's CPU threads to ``threads`` (default: the ``CLAPPER_THREADS`` preference, 0 =
+    every core, at most 8) and return the count."""
     import torch
+
+    # A preference and not simply "every core": on a machine busy with other work, torch's threads
+    # spin against each other and more of them is slower (bench/cuts.py, "Figures behind the
+    # defaults"), so the user must be able to turn them down.
 
     count = threads or max(1, min(8, settings.threads()))
     if torch.get_num_threads() != count:

@@ -1,4 +1,4 @@
-"""Detected cuts → the Sequencer: timeline frames, preview markers, and splitting strips.
+"""Cuts results → Blender data: the detected cuts stored and previewed, and strips split at them.
 
 Mapping: a movie strip's content (``frame_duration`` timeline frames, whatever the trims) holds
 the clip's ``frame_count`` pictures starting at ``frame_start``. When the clip plays at its own
@@ -18,37 +18,23 @@ same timeline frames.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
 from ..core.compat import all_strips
+from ..footage.write import SOURCE_PROPERTY
+from .read import media_path, strip_media
+
+if TYPE_CHECKING:
+    from ai_engine.cuts.contract import DetectResult
 
 MARKER_PREFIX = "✂ "
-
-
-def media_path(path: str) -> str:
-    """A comparable absolute path for a strip's (possibly relative) file path."""
-    return os.path.normcase(os.path.realpath(bpy.path.abspath(path))) if path else ""
-
-
-def strip_media(strip: Any) -> str:
-    if strip.type == "MOVIE":
-        return media_path(strip.filepath)
-    if strip.type == "SOUND" and strip.sound is not None:
-        return media_path(strip.sound.filepath)
-    return ""
-
-
-def movie_strips(editor: Any, *, selected_only: bool = True) -> list[Any]:
-    """Movie strips anywhere (inside meta strips too), the selected ones by default."""
-    if editor is None:
-        return []
-    return [s for s in all_strips(editor) if s.type == "MOVIE" and (s.select or not selected_only)]
 
 
 def timeline_frame(strip: Any, source_frame: int, frame_count: int) -> int:
@@ -78,14 +64,15 @@ def chain_of(editor: Any, strip: Any) -> list[Any]:
 
 
 def sound_partners(editor: Any, movie: Any) -> list[Any]:
-    """Sound strips carrying the movie's own audio: same file, same start, same container."""
+    """Sound strips carrying the movie's own audio (the file itself, or a copy of one of its further
+    audio tracks that names it in ``SOURCE_PROPERTY``): same start, same container."""
     media = strip_media(movie)
     container = container_of(movie)
     return [
         s
         for s in all_strips(editor)
         if s.type == "SOUND"
-        and strip_media(s) == media
+        and (strip_media(s) == media or media_path(s.get(SOURCE_PROPERTY, "")) == media)
         and abs(s.frame_start - movie.frame_start) < 0.5
         and container_of(s) == container
     ]
@@ -155,3 +142,50 @@ def refresh_preview(scene: bpy.types.Scene) -> None:
         set_markers(scene, [(c.timeline_frame, f"{c.kind} {c.strip}") for c in props.cuts if not c.applied])
     else:
         clear_markers(scene)
+
+
+def load_curve(path: str, strip_name: str) -> bpy.types.Image | None:
+    """The score-curve PNG as a packed image (the worker's folder is temporary)."""
+    if not path or not os.path.exists(path):
+        return None
+    name = f"Clapper cuts · {strip_name}"
+    old = bpy.data.images.get(name)
+    if old is not None:
+        bpy.data.images.remove(old)
+    image = bpy.data.images.load(path, check_existing=False)
+    image.name = name
+    image.pack()
+    return image
+
+
+def store_detection(
+    props: Any, editor: Any, strips: list[tuple[str, str]], results: Iterable[DetectResult]
+) -> int:
+    """Replace the stored cuts of ``strips`` (name, media path) with the detected ones; returns how many."""
+    by_video = {media_path(r.cut_list.video): r for r in results}
+    names = {name for name, _ in strips}
+    for index in reversed(range(len(props.cuts))):
+        if props.cuts[index].strip in names:
+            props.cuts.remove(index)
+    for index in reversed(range(len(props.sources))):
+        if props.sources[index].strip in names:
+            props.sources.remove(index)
+    total = 0
+    for name, video in strips:
+        strip = next((s for s in all_strips(editor) if s.name == name), None)
+        found = by_video.get(video)
+        if strip is None or found is None:
+            continue
+        cut_list = found.cut_list
+        source = props.sources.add()
+        source.strip, source.video = name, cut_list.video
+        source.cut_list_json = json.dumps(cut_list.to_dict())
+        source.curve_image = load_curve(found.curve_path, name)
+        for cut in cut_list.cuts:
+            item = props.cuts.add()
+            item.strip = name
+            item.frame, item.kind, item.score = cut.frame, cut.kind, cut.score
+            item.start, item.end = cut.start, cut.end
+            item.timeline_frame = timeline_frame(strip, cut.frame, cut_list.frame_count)
+            total += 1
+    return total

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..progress import ProgressFn, StopFn, never_stop, no_progress
-from . import neural
-from .cutlist import Cut
-from .fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch
-from .features import ClipFeatures
+from .. import neural
+from ..cutlist import Cut
+from ..fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch
+from ..features import ClipFeatures
+from . import DetectOptions, Detector, Found
 
 MAX_GROW_ROUNDS = 4
 DUPLICATE_SLACK = 2
@@ -51,20 +51,20 @@ def _windows_to_grow(single: np.ndarray, many: np.ndarray, done: set[int]) -> se
     return grow
 
 
-def run_cascade(
-    features: ClipFeatures,
-    analysis: FastAnalysis,
-    *,
-    min_shot: int,
-    device: str | None = None,
-    progress: ProgressFn = no_progress,
-    should_stop: StopFn = never_stop,
-) -> tuple[list[Cut], np.ndarray | None]:
-    """The cascade's cuts, and the network's per-frame scores (NaN where it did not run; None if never).
+class AutoDetector(Detector):
+    name = "auto"
+    summary = "classic pass everywhere, TransNetV2 only where the classic pass is unsure (default)"
 
-    Raises:
-        Cancelled: between network batches.
-    """
+    def detect(self, features: ClipFeatures, analysis: FastAnalysis, options: DetectOptions) -> Found:
+        """Raises ``Cancelled`` between network batches."""
+        cuts, network = _cascade(features, analysis, options)
+        return Found(cuts=cuts, network=network)
+
+
+def _cascade(
+    features: ClipFeatures, analysis: FastAnalysis, options: DetectOptions
+) -> tuple[list[Cut], np.ndarray | None]:
+    """The cascade's cuts, and the network's per-frame scores (NaN where it did not run; None if never)."""
     count = features.frame_count
     windows = _covered_windows(analysis.regions, count)
     if not windows:
@@ -77,7 +77,11 @@ def run_cascade(
         if not todo:
             break
         s, m = neural.predict(
-            features.thumbs, todo, device=device, progress=progress, should_stop=should_stop
+            features.thumbs,
+            todo,
+            device=options.device,
+            progress=options.progress,
+            should_stop=options.should_stop,
         )
         ran = ~np.isnan(s)
         single[ran], many[ran] = s[ran], m[ran]
@@ -97,4 +101,4 @@ def run_cascade(
             for other in confirmed
         ):
             cuts.append(cut)
-    return enforce_min_shot(cuts, min_shot), single
+    return enforce_min_shot(cuts, options.min_shot), single
