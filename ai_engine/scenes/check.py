@@ -76,8 +76,13 @@ def frozen_runs(features: ClipFeatures, black: list[tuple[int, int]], cut_frames
         return []
     smooth = content.copy()
     smooth[1:-1] = np.median(np.stack([content[:-2], content[1:-1], content[2:]]), axis=0)
-    same = smooth < FROZEN_DIFF
+    # The median smooths the encoder's one-frame bumps inside a freeze; a cut or any real jump must
+    # still end the run, so the raw difference is bounded too and the detector's cuts split runs.
+    same = (smooth < FROZEN_DIFF) & (content < 4 * FROZEN_DIFF)
     same[:1] = False
+    for cut in cut_frames:
+        if 0 <= cut < count:
+            same[cut] = False
     is_black = np.zeros(count, bool)
     for first, last in black:
         is_black[max(0, first - 1) : last + 2] = True
