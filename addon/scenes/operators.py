@@ -27,7 +27,9 @@ def _source_movie(editor: Any) -> Any:
         raise JobInputError("The selected strips come from several videos: select the pieces of one video.")
     path = paths.pop()
     if not os.path.exists(path):
-        raise JobInputError(f"The video {path} is missing: relink the strip (Strip › Movie › Change Path/Files).")
+        raise JobInputError(
+            f"The video {path} is missing: relink the strip (Strip › Movie › Change Path/Files)."
+        )
     return strips, path
 
 
@@ -59,7 +61,9 @@ class CLAPPER_OT_group_scenes(EngineJobOperator, bpy.types.Operator):
         tagged = apply_scenes(scene, strips, result)
         props = scene.clapper.scenes
         props.scenes_json = json.dumps(result.to_dict())
-        props.last_report = f"{len(result.scenes)} scene(s) from {len(result.shots)} shots; {tagged} strips tagged."
+        props.last_report = (
+            f"{len(result.scenes)} scene(s) from {len(result.shots)} shots; {tagged} strips tagged."
+        )
         self.report({"INFO"}, props.last_report)
 
 
@@ -102,7 +106,9 @@ class CLAPPER_OT_check_edit(bpy.types.Operator):
         store_problems(scene, problems)
         fixable = sum(p.repairable for p in problems)
         scene.clapper.scenes.last_report = (
-            f"{len(problems)} problem(s), {fixable} repairable in one click." if problems else "No problems found."
+            f"{len(problems)} problem(s), {fixable} repairable in one click."
+            if problems
+            else "No problems found."
         )
         self.report({"INFO"}, scene.clapper.scenes.last_report)
         return {"FINISHED"}
@@ -137,7 +143,9 @@ class CLAPPER_OT_repair_problem(bpy.types.Operator):
                     return {"CANCELLED"}
                 item = props.problems[index]
                 if not item.repairable:
-                    self.report({"WARNING"}, f"A {item.kind.replace('_', ' ')} needs your decision: it is marked.")
+                    self.report(
+                        {"WARNING"}, f"A {item.kind.replace('_', ' ')} needs your decision: it is marked."
+                    )
                     return {"CANCELLED"}
                 message = repair_one(editor, problem_from_item(item))
         except Exception as exc:  # the timeline was restored
@@ -222,7 +230,9 @@ class CLAPPER_OT_make_edit(EngineJobOperator, bpy.types.Operator):
         _, path = _source_movie(editor)
         props = scene.clapper.scenes
         return PLAN, PlanRequest(
-            video=path, seconds=props.edit_seconds, min_shot_seconds=props.min_shot_seconds,
+            video=path,
+            seconds=props.edit_seconds,
+            min_shot_seconds=props.min_shot_seconds,
             detector=scene.clapper.cuts.detector,
         )
 

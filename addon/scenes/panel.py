@@ -16,7 +16,10 @@ class CLAPPER_UL_scenes(bpy.types.UIList):
         row = layout.row(align=True)
         op = row.operator("clapper.jump_to_scene", text="", icon="TIME", emboss=False)
         op.index = index
-        row.label(text=f"Scene {item.number}", icon=f"SEQUENCE_{item.color_tag}" if item.color_tag != "NONE" else "DOT")
+        row.label(
+            text=f"Scene {item.number}",
+            icon=f"SEQUENCE_{item.color_tag}" if item.color_tag != "NONE" else "DOT",
+        )
         row.label(text=f"{item.frame_start}–{item.frame_end}")
         row.label(text=f"{item.shots} shot(s)")
 

@@ -32,10 +32,15 @@ class ClapperScenesProps(bpy.types.PropertyGroup):
     active_scene: bpy.props.IntProperty(name="Active Scene", default=0)
     problems: bpy.props.CollectionProperty(type=ClapperProblemItem)
     active_problem: bpy.props.IntProperty(name="Active Problem", default=0)
-    scenes_json: bpy.props.StringProperty(name="Scenes", description="The last grouping result (for OTIO export)")
+    scenes_json: bpy.props.StringProperty(
+        name="Scenes", description="The last grouping result (for OTIO export)"
+    )
     edit_seconds: bpy.props.FloatProperty(name="Edit Length (s)", default=60.0, min=1.0, soft_max=3600.0)
     min_shot_seconds: bpy.props.FloatProperty(
-        name="Shortest Shot (s)", description="Make Edit never uses a shot shorter than this", default=1.0, min=0.0
+        name="Shortest Shot (s)",
+        description="Make Edit never uses a shot shorter than this",
+        default=1.0,
+        min=0.0,
     )
     last_report: bpy.props.StringProperty(name="Last Result", default="")
 

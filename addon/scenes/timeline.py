@@ -31,7 +31,14 @@ from typing import Any
 from ..core.compat import strips as top_strips
 
 PICTURE_TYPES = {"MOVIE", "IMAGE", "COLOR", "TEXT", "SCENE", "META", "MOVIECLIP", "MASK"}
-TIMELINE_KINDS = ("gap", "short_strip", "hidden_strip", "sound_not_cut", "sound_cut_alone", "sound_out_of_sync")
+TIMELINE_KINDS = (
+    "gap",
+    "short_strip",
+    "hidden_strip",
+    "sound_not_cut",
+    "sound_cut_alone",
+    "sound_out_of_sync",
+)
 REPAIRABLE = {"gap", "short_strip", "sound_not_cut", "sound_cut_alone", "sound_out_of_sync"}
 SHORT = 2  # a picture strip this short (frames) is a flash frame
 
@@ -55,7 +62,9 @@ def is_picture(strip: Any) -> bool:
 
 
 def pictures(editor: Any) -> list[Any]:
-    return sorted((s for s in top_strips(editor) if is_picture(s)), key=lambda s: (s.frame_final_start, s.channel))
+    return sorted(
+        (s for s in top_strips(editor) if is_picture(s)), key=lambda s: (s.frame_final_start, s.channel)
+    )
 
 
 def sounds(editor: Any) -> list[Any]:
@@ -94,7 +103,9 @@ def _gaps(editor: Any) -> list[TimelineProblem]:
     reach = spans[0][1]
     for start, end in spans[1:]:
         if start > reach:
-            out.append(TimelineProblem("gap", reach, start - 1, f"{start - reach} empty frame(s) between pictures"))
+            out.append(
+                TimelineProblem("gap", reach, start - 1, f"{start - reach} empty frame(s) between pictures")
+            )
         reach = max(reach, end)
     return out
 
@@ -102,8 +113,11 @@ def _gaps(editor: Any) -> list[TimelineProblem]:
 def _short(editor: Any) -> list[TimelineProblem]:
     return [
         TimelineProblem(
-            "short_strip", s.frame_final_start, s.frame_final_end - 1,
-            f"'{s.name}' lasts {s.frame_final_duration} frame(s): a flash frame", strip=s.name,
+            "short_strip",
+            s.frame_final_start,
+            s.frame_final_end - 1,
+            f"'{s.name}' lasts {s.frame_final_duration} frame(s): a flash frame",
+            strip=s.name,
         )
         for s in pictures(editor)
         if s.frame_final_duration <= SHORT
@@ -118,7 +132,10 @@ def _hidden(editor: Any) -> list[TimelineProblem]:
         for high in pics:
             if any({low.name, high.name} <= g for g in groups):
                 continue
-            if high.channel <= low.channel or getattr(high, "blend_type", "REPLACE") not in {"REPLACE", "ALPHA_OVER"}:
+            if high.channel <= low.channel or getattr(high, "blend_type", "REPLACE") not in {
+                "REPLACE",
+                "ALPHA_OVER",
+            }:
                 continue
             if high.type in {"TEXT"} or getattr(high, "blend_alpha", 1.0) < 1.0:
                 continue  # titles and see-through strips are meant to sit on top
@@ -128,9 +145,12 @@ def _hidden(editor: Any) -> list[TimelineProblem]:
                 whole = first == low.frame_final_start and end == low.frame_final_end
                 out.append(
                     TimelineProblem(
-                        "hidden_strip", first, end - 1,
+                        "hidden_strip",
+                        first,
+                        end - 1,
                         f"'{low.name}' is {'entirely' if whole else 'partly'} hidden by '{high.name}' (channel {high.channel})",
-                        strip=low.name, other=high.name,
+                        strip=low.name,
+                        other=high.name,
                     )
                 )
     return out
@@ -144,7 +164,9 @@ def _partner_movie(editor: Any, sound: Any) -> Any:
         return None
 
     def overlap(m: Any) -> int:
-        return min(m.frame_final_end, sound.frame_final_end) - max(m.frame_final_start, sound.frame_final_start)
+        return min(m.frame_final_end, sound.frame_final_end) - max(
+            m.frame_final_start, sound.frame_final_start
+        )
 
     best = max(movies, key=overlap)
     if overlap(best) > 0:
@@ -161,15 +183,19 @@ def _sound(editor: Any) -> list[TimelineProblem]:
             continue
         offset = round(sound.frame_start - movie.frame_start)
         if offset != 0 or (
-            sound.frame_final_start != movie.frame_final_start and sound.frame_final_end != movie.frame_final_end
+            sound.frame_final_start != movie.frame_final_start
+            and sound.frame_final_end != movie.frame_final_end
             and not (movie.frame_final_start <= sound.frame_final_start < movie.frame_final_end)
         ):
             if offset != 0:
                 out.append(
                     TimelineProblem(
-                        "sound_out_of_sync", sound.frame_final_start, sound.frame_final_end - 1,
+                        "sound_out_of_sync",
+                        sound.frame_final_start,
+                        sound.frame_final_end - 1,
                         f"'{sound.name}' plays {abs(offset)} frame(s) {'late' if offset > 0 else 'early'} against '{movie.name}'",
-                        strip=sound.name, other=movie.name,
+                        strip=sound.name,
+                        other=movie.name,
                     )
                 )
                 continue
@@ -177,7 +203,8 @@ def _sound(editor: Any) -> list[TimelineProblem]:
     # Cuts: compare piece boundaries of picture and sound of one file laid at one start.
     for (path, start), pieces in synced.items():
         movies = [
-            m for m in top_strips(editor)
+            m
+            for m in top_strips(editor)
             if m.type == "MOVIE" and media(m) == path and round(m.frame_start) == start and not m.mute
         ]
         if not movies:
@@ -191,7 +218,13 @@ def _sound(editor: Any) -> list[TimelineProblem]:
             if lo < frame < hi and covered(frame, pieces):
                 host = next(p for p in pieces if p.frame_final_start < frame < p.frame_final_end)
                 out.append(
-                    TimelineProblem("sound_not_cut", frame, frame, f"the picture is cut at {frame}, its sound '{host.name}' is not", strip=host.name)
+                    TimelineProblem(
+                        "sound_not_cut",
+                        frame,
+                        frame,
+                        f"the picture is cut at {frame}, its sound '{host.name}' is not",
+                        strip=host.name,
+                    )
                 )
         for frame in sorted(inner_sound - inner_movie):
             if covered(frame, movies):
@@ -200,8 +233,12 @@ def _sound(editor: Any) -> list[TimelineProblem]:
                 if left is not None and right is not None:
                     out.append(
                         TimelineProblem(
-                            "sound_cut_alone", frame, frame, f"the sound is cut at {frame} where the picture is not",
-                            strip=left.name, other=right.name,
+                            "sound_cut_alone",
+                            frame,
+                            frame,
+                            f"the sound is cut at {frame} where the picture is not",
+                            strip=left.name,
+                            other=right.name,
                         )
                     )
     return out
@@ -280,14 +317,17 @@ def repair(editor: Any, problem: TimelineProblem, journal: Journal) -> str:
             raise ValueError(f"'{problem.strip}' is gone: check the edit again.")
         start, end = flash.frame_final_start, flash.frame_final_end
         pics = [s for s in pictures(editor) if s != flash]
-        before = next((s for s in pics if s.frame_final_end == start and s.channel == flash.channel), None) or next(
-            (s for s in pics if s.frame_final_end == start), None
-        )
+        before = next(
+            (s for s in pics if s.frame_final_end == start and s.channel == flash.channel), None
+        ) or next((s for s in pics if s.frame_final_end == start), None)
         after = next((s for s in pics if s.frame_final_start == end and s.channel == flash.channel), None)
         own_sound = [
-            s for s in sounds(editor)
-            if flash.type == "MOVIE" and media(s) == media(flash)
-            and s.frame_final_start == start and s.frame_final_end == end
+            s
+            for s in sounds(editor)
+            if flash.type == "MOVIE"
+            and media(s) == media(flash)
+            and s.frame_final_start == start
+            and s.frame_final_end == end
         ]
         for sound in own_sound:
             _park(editor, sound, journal)
@@ -300,7 +340,11 @@ def repair(editor: Any, problem: TimelineProblem, journal: Journal) -> str:
             else:
                 neighbour.frame_final_start = start
             for sound in sounds(editor):
-                if sound.name in journal.to_remove or media(sound) != media(neighbour) or neighbour.type != "MOVIE":
+                if (
+                    sound.name in journal.to_remove
+                    or media(sound) != media(neighbour)
+                    or neighbour.type != "MOVIE"
+                ):
                     continue
                 if round(sound.frame_start) == round(neighbour.frame_start) and (
                     sound.frame_final_end == start if neighbour is before else sound.frame_final_start == end

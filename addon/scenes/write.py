@@ -69,7 +69,9 @@ def _source_frame(strip: Any, frame_count: int) -> int:
     return int(round((strip.frame_final_start - strip.frame_start) * scale))
 
 
-def store_problems(scene: bpy.types.Scene, problems: list[TimelineProblem], video_problems: list[Any] = ()) -> None:
+def store_problems(
+    scene: bpy.types.Scene, problems: list[TimelineProblem], video_problems: list[Any] = ()
+) -> None:
     """Fill the panel's list; problems needing a decision (jump cuts, hidden strips) get a marker."""
     props = scene.clapper.scenes
     props.problems.clear()
@@ -106,7 +108,9 @@ def add_edit(scene: bpy.types.Scene, plan: Any, *, channel: int = 1, sound: bool
         length = shot.last - shot.first + 1
         start = at - shot.first
         name = f"Edit {index:02d} · shot {shot.shot + 1}"
-        movie = top_strips(editor).new_movie(name=name, filepath=plan.video, channel=channel, frame_start=start)
+        movie = top_strips(editor).new_movie(
+            name=name, filepath=plan.video, channel=channel, frame_start=start
+        )
         movie.frame_final_start, movie.frame_final_end = at, at + length
         movie.color_tag = COLOR_TAGS[shot.scene % len(COLOR_TAGS)]
         made.append(movie)

@@ -28,7 +28,9 @@ FROZEN_CONTEXT = 6  # frames either side whose motion shows the shot was moving
 FROZEN_MOVING = 0.5  # median difference on one side at least this: the picture stopped in a moving shot
 FLASH_JUMP = 25.0  # a flash's in- and out-jumps: this far above the local motion
 FLASH_QUIET = 0.35  # the change between two flashed frames stays under this share of the jumps
-SPIKE_RATIO = 2.5  # a jump cut candidate: the difference this many times both neighbours' and the local median
+SPIKE_RATIO = (
+    2.5  # a jump cut candidate: the difference this many times both neighbours' and the local median
+)
 SPIKE_FLOOR = 0.8
 JUMP_COLOUR = 0.8  # colour histogram intersection across a jump cut
 JUMP_LAYOUT = 0.8  # grey-level correlation of the thumbnails across a jump cut
@@ -67,7 +69,9 @@ def black_runs(features: ClipFeatures) -> list[tuple[int, int]]:
     return runs
 
 
-def frozen_runs(features: ClipFeatures, black: list[tuple[int, int]], cut_frames: list[int]) -> list[tuple[int, int]]:
+def frozen_runs(
+    features: ClipFeatures, black: list[tuple[int, int]], cut_frames: list[int]
+) -> list[tuple[int, int]]:
     """Runs where the picture stops (difference under ``FROZEN_DIFF`` and a small share of the shot's
     own motion just before or after, within the same shot). A still shot is not a freeze."""
     content = features.content.astype(np.float32)
@@ -149,7 +153,9 @@ def _side_similarity(thumbs: np.ndarray, frame: int) -> tuple[float, float]:
     return colour, correlation
 
 
-def jump_cuts(features: ClipFeatures, cut_frames: list[int], excluded: np.ndarray) -> list[tuple[int, float, float]]:
+def jump_cuts(
+    features: ClipFeatures, cut_frames: list[int], excluded: np.ndarray
+) -> list[tuple[int, float, float]]:
     """``(frame, colour, correlation)`` of cuts whose two sides show the same set-up.
 
     Candidates: the detector's cuts and single-frame jumps of the picture difference standing
@@ -180,7 +186,12 @@ def find_problems(features: ClipFeatures, cut_frames: list[int]) -> list[Problem
     black = black_runs(features)
     for first, last in black:
         problems.append(
-            Problem("black_frames", first, last, f"{last - first + 1} black frame(s) ({(last - first + 1) / fps:.2f} s)")
+            Problem(
+                "black_frames",
+                first,
+                last,
+                f"{last - first + 1} black frame(s) ({(last - first + 1) / fps:.2f} s)",
+            )
         )
     frozen = frozen_runs(features, black, cut_frames)
     for first, last in frozen:
@@ -196,7 +207,9 @@ def find_problems(features: ClipFeatures, cut_frames: list[int]) -> list[Problem
     for frame, colour, layout in jump_cuts(features, cut_frames, excluded):
         problems.append(
             Problem(
-                "jump_cut", frame, frame,
+                "jump_cut",
+                frame,
+                frame,
                 f"same set-up either side of the cut (colour {colour:.2f}, layout {layout:.2f}): a small jump in time",
             )
         )

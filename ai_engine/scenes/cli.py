@@ -16,7 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-shot", type=int, default=None, help="shortest shot in frames")
     parser.add_argument("--device", default=None, help="network device: cpu, cuda")
     parser.add_argument("--threshold", type=float, default=None, help="shot linking threshold 0..1")
-    parser.add_argument("--cnn", action="store_true", help="add TransNetV2's learned features to the colour cue")
+    parser.add_argument(
+        "--cnn", action="store_true", help="add TransNetV2's learned features to the colour cue"
+    )
     parser.add_argument("--otio", metavar="FILE", help="also write an OTIO timeline with the scenes")
     parser.add_argument("--json", action="store_true", help='print {"shots": [...], "scenes": [...]}')
 
@@ -25,7 +27,9 @@ def run_in_process(spec, request):  # type: ignore[no-untyped-def]
     from ..worker import JobContext, run_job
 
     with tempfile.TemporaryDirectory(prefix="clapper-scenes-") as tmp:
-        ctx = JobContext(workdir=Path(tmp), progress=lambda f, m: None, should_stop=lambda: False, warn=lambda m: None)
+        ctx = JobContext(
+            workdir=Path(tmp), progress=lambda f, m: None, should_stop=lambda: False, warn=lambda m: None
+        )
         ctx.warn = ctx.warnings.append
         result = run_job(spec, request, ctx)
     return result, ctx.warnings
@@ -35,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     request = ScenesRequest(
-        video=args.video, detector=args.detector, min_shot=args.min_shot, device=args.device, threshold=args.threshold,
+        video=args.video,
+        detector=args.detector,
+        min_shot=args.min_shot,
+        device=args.device,
+        threshold=args.threshold,
         cnn=args.cnn,
     )
     result, warnings = run_in_process(GROUP, request)
@@ -50,5 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{result.video}: {len(result.shots)} shots in {len(result.scenes)} scenes")
     for number, scene in enumerate(result.scenes, start=1):
-        print(f"  Scene {number}: frames {scene.first}-{scene.last}, shots {', '.join(str(s) for s in scene.shots)}")
+        print(
+            f"  Scene {number}: frames {scene.first}-{scene.last}, shots {', '.join(str(s) for s in scene.shots)}"
+        )
     return 0

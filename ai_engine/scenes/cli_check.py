@@ -13,13 +13,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", help="the rendered edit to check")
     parser.add_argument("--detector", choices=DETECTORS, default="auto", help="shot detector (see `cuts`)")
     parser.add_argument("--device", default=None, help="network device: cpu, cuda")
-    parser.add_argument("--json", action="store_true", help='print {"problems": [{kind, first, last, detail}]}')
+    parser.add_argument(
+        "--json", action="store_true", help='print {"problems": [{kind, first, last, detail}]}'
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from .cli import run_in_process
 
-    result, warnings = run_in_process(CHECK, CheckRequest(video=args.video, detector=args.detector, device=args.device))
+    result, warnings = run_in_process(
+        CHECK, CheckRequest(video=args.video, detector=args.detector, device=args.device)
+    )
     for message in warnings:
         print(f"warning: {message}", file=sys.stderr)
     if args.json:

@@ -19,7 +19,9 @@ class Shot(Contract):
     last: int
 
     def __post_init__(self) -> None:
-        require(0 <= self.first <= self.last, f"A shot needs 0 <= first <= last (got {self.first}..{self.last}).")
+        require(
+            0 <= self.first <= self.last, f"A shot needs 0 <= first <= last (got {self.first}..{self.last})."
+        )
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ class ScenesRequest(Contract):
 
     def __post_init__(self) -> None:
         require(bool(self.video), "No video given: pass the path of a video file.")
-        require(self.detector in DETECTORS, f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.")
+        require(
+            self.detector in DETECTORS,
+            f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.",
+        )
         require(self.threshold is None or 0.0 < self.threshold < 1.0, "threshold must lie between 0 and 1.")
 
 
@@ -76,7 +81,10 @@ class Problem(Contract):
     detail: str
 
     def __post_init__(self) -> None:
-        require(self.kind in PROBLEM_KINDS, f"Unknown problem kind {self.kind!r}: one of {', '.join(PROBLEM_KINDS)}.")
+        require(
+            self.kind in PROBLEM_KINDS,
+            f"Unknown problem kind {self.kind!r}: one of {', '.join(PROBLEM_KINDS)}.",
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,10 @@ class CheckRequest(Contract):
 
     def __post_init__(self) -> None:
         require(bool(self.video), "No video given: pass the path of a video file.")
-        require(self.detector in DETECTORS, f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.")
+        require(
+            self.detector in DETECTORS,
+            f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.",
+        )
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,10 @@ class PlanRequest(Contract):
         require(bool(self.video), "No video given: pass the path of a video file.")
         require(self.seconds > 0, f"--seconds must be positive (got {self.seconds}).")
         require(self.min_shot_seconds >= 0, "the minimum shot length cannot be negative.")
-        require(self.detector in DETECTORS, f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.")
+        require(
+            self.detector in DETECTORS,
+            f"Unknown detector {self.detector!r}: use one of {', '.join(DETECTORS)}.",
+        )
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def cnn_embeddings(
         check_stop(should_stop)
         group = spans[start : start + BATCH]
         batch = np.stack(
-            [thumbs[np.resize(sample_frames(f, l), SAMPLES)] for f, l in group]
+            [thumbs[np.resize(sample_frames(first, last), SAMPLES)] for first, last in group]
         )  # (B, SAMPLES, 27, 48, 3); short shots repeat their frames
         with torch.inference_mode():
             x = torch.from_numpy(batch).to(target).permute(0, 4, 1, 2, 3).float().div_(255.0)

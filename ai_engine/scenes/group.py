@@ -84,7 +84,9 @@ def cluster_labels(colour: np.ndarray, threshold: float = BASELINE_THRESHOLD) ->
     return labels
 
 
-def baseline_scenes(colour: np.ndarray, threshold: float = BASELINE_THRESHOLD, window: int = WINDOW) -> list[list[int]]:
+def baseline_scenes(
+    colour: np.ndarray, threshold: float = BASELINE_THRESHOLD, window: int = WINDOW
+) -> list[list[int]]:
     """Colour-histogram clustering baseline: shots in one cluster link (within the same window)."""
     labels = cluster_labels(colour, threshold)
     same = (labels[:, None] == labels[None, :]).astype(np.float32)

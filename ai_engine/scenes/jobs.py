@@ -34,13 +34,21 @@ def group_scenes(request: ScenesRequest, ctx: JobContext) -> ScenesResult:
         VideoOpenError, Cancelled: from decoding.
     """
     analysis = detect(
-        request.video, request.detector, min_shot=request.min_shot, device=request.device,
-        progress=ctx.progress, should_stop=ctx.should_stop,
+        request.video,
+        request.detector,
+        min_shot=request.min_shot,
+        device=request.device,
+        progress=ctx.progress,
+        should_stop=ctx.should_stop,
     )
     for message in analysis.cut_list.warnings:
         ctx.warn(message)
     scenes = group(
-        analysis, threshold=request.threshold, device=request.device, use_cnn=request.cnn, should_stop=ctx.should_stop
+        analysis,
+        threshold=request.threshold,
+        device=request.device,
+        use_cnn=request.cnn,
+        should_stop=ctx.should_stop,
     )
     ctx.progress(1.0, "scenes grouped")
     return scenes_result(analysis, scenes)
@@ -50,7 +58,11 @@ def group_scenes(request: ScenesRequest, ctx: JobContext) -> ScenesResult:
 def check(request: CheckRequest, ctx: JobContext) -> CheckResult:
     """Find flash frames, black slugs, frozen runs and jump cuts in ``request.video``."""
     analysis = detect(
-        request.video, request.detector, device=request.device, progress=ctx.progress, should_stop=ctx.should_stop
+        request.video,
+        request.detector,
+        device=request.device,
+        progress=ctx.progress,
+        should_stop=ctx.should_stop,
     )
     for message in analysis.cut_list.warnings:
         ctx.warn(message)
@@ -69,7 +81,11 @@ def plan(request: PlanRequest, ctx: JobContext) -> PlanResult:
     from .plan import plan_edit
 
     analysis = detect(
-        request.video, request.detector, device=request.device, progress=ctx.progress, should_stop=ctx.should_stop
+        request.video,
+        request.detector,
+        device=request.device,
+        progress=ctx.progress,
+        should_stop=ctx.should_stop,
     )
     scenes = group(analysis, device=request.device, should_stop=ctx.should_stop)
     return plan_edit(analysis, scenes, request, warn=ctx.warn)

@@ -41,7 +41,9 @@ def build_scene_timeline(result: ScenesResult):  # type: ignore[no-untyped-def]
                 otio.schema.Clip(
                     name=f"{video.stem} shot {index + 1:03d}",
                     media_reference=ref.clone(),
-                    source_range=otio.opentime.TimeRange(frame(shot.first), frame(shot.last - shot.first + 1)),
+                    source_range=otio.opentime.TimeRange(
+                        frame(shot.first), frame(shot.last - shot.first + 1)
+                    ),
                     metadata={"clapper": {"shot": index, "scene": number - 1}},
                 )
             )
@@ -64,7 +66,9 @@ def write_scenes_otio(result: ScenesResult, path: str | os.PathLike[str]) -> Pat
 
     out = Path(path)
     if not out.parent.exists():
-        raise ExportError(f"Cannot write {out}: the folder {out.parent} does not exist. Create it or pick another.")
+        raise ExportError(
+            f"Cannot write {out}: the folder {out.parent} does not exist. Create it or pick another."
+        )
     try:
         otio.adapters.write_to_file(build_scene_timeline(result), str(out), adapter_name="otio_json")
     except OSError as exc:

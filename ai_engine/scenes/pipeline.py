@@ -47,11 +47,17 @@ def detect(
     should_stop: StopFn = never_stop,
 ) -> Analysis:
     info = probe(video, should_stop=should_stop)
-    features = extract_features(video, info=info, progress=sub_progress(progress, 0.0, 0.7), should_stop=should_stop)
+    features = extract_features(
+        video, info=info, progress=sub_progress(progress, 0.0, 0.7), should_stop=should_stop
+    )
     check_stop(should_stop)
     detection = detect_from_features(
-        features, detector, min_shot=min_shot, device=device,
-        progress=sub_progress(progress, 0.7, 0.9), should_stop=should_stop,
+        features,
+        detector,
+        min_shot=min_shot,
+        device=device,
+        progress=sub_progress(progress, 0.7, 0.9),
+        should_stop=should_stop,
     )
     cut_list = detection.cut_list
     return Analysis(features, cut_list, shots_of(cut_list, features.frame_count))
@@ -69,7 +75,12 @@ def group(
     transitions = [(c.start, c.end) for c in analysis.cut_list.cuts if c.end > c.start]
     spans = interiors(analysis.shots, transitions)
     analysis.embeddings = embed_shots(
-        analysis.features.thumbs, spans, use_cnn=use_cnn, device=device, progress=progress, should_stop=should_stop
+        analysis.features.thumbs,
+        spans,
+        use_cnn=use_cnn,
+        device=device,
+        progress=progress,
+        should_stop=should_stop,
     )
     if use_cnn:
         return link_scenes(similarity(analysis.embeddings, CNN_WEIGHT), threshold or CNN_THRESHOLD)
@@ -97,6 +108,4 @@ def check(analysis: Analysis) -> list[Problem]:
 def shot_motion(features: ClipFeatures, shots: list[tuple[int, int]]) -> np.ndarray:
     """Mean picture change per frame inside each shot (0..255 scale)."""
     content = features.content
-    return np.array(
-        [float(content[a + 1 : b + 1].mean()) if b > a else 0.0 for a, b in shots], np.float32
-    )
+    return np.array([float(content[a + 1 : b + 1].mean()) if b > a else 0.0 for a, b in shots], np.float32)
