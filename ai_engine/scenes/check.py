@@ -20,7 +20,8 @@ from .contract import Problem
 
 BLACK_LUMA = 20.0  # HSV value (0..255) under which a frame counts as black
 BLACK_SPREAD = 12.0  # and its pixels barely vary
-FADE_RAMP = 6  # frames of monotone brightness next to a black run that make it a fade
+FADE_RAMP = 6  # frames looked at either side of a black run
+FADE_SHARE = 0.5  # the frame next to the run is under half as bright as the picture it ramps to: a fade
 FROZEN_DIFF = 0.35  # mean |HSV difference| (0..255, at 96x54; 3-frame median) of a repeated picture
 FROZEN_SHARE = 0.3  # ... and at most this share of the motion around it (encoders add a little noise)
 FROZEN_MIN = 4  # repeated frames (beyond the first) that make a frozen run
@@ -54,16 +55,22 @@ def _local_median(values: np.ndarray, radius: int = 6) -> np.ndarray:
 
 
 def black_runs(features: ClipFeatures) -> list[tuple[int, int]]:
+    """Black runs that are slugs: not the black leader/tail of the clip, not the bottom of a fade."""
     thumbs = features.thumbs.reshape(len(features.thumbs), -1).astype(np.float32)
     spread = thumbs.std(axis=1) if len(thumbs) else np.zeros(0)
     black = (features.luma < BLACK_LUMA) & (spread < BLACK_SPREAD)
-    runs = []
     luma = features.luma
+    count = len(luma)
+    runs = []
     for first, last in _runs(black):
+        if first == 0 or last == count - 1:
+            continue  # a clip that starts or ends on black: leader, tail
+        # A hard cut into or out of a slug jumps straight to a lit picture; a fade gets there gradually.
         before = luma[max(0, first - FADE_RAMP) : first]
         after = luma[last + 1 : last + 1 + FADE_RAMP]
-        fade_out = len(before) == FADE_RAMP and np.all(np.diff(before) < 0) and before[0] - before[-1] > 15
-        fade_in = len(after) == FADE_RAMP and np.all(np.diff(after) > 0) and after[-1] - after[0] > 15
+        # (relative to the picture a few frames further on: letterboxed or night footage is dark too)
+        fade_out = before.size == FADE_RAMP and float(before[-1]) < FADE_SHARE * float(before[0])
+        fade_in = after.size == FADE_RAMP and float(after[0]) < FADE_SHARE * float(after[-1])
         if not (fade_out or fade_in):
             runs.append((first, last))
     return runs
@@ -96,7 +103,7 @@ def frozen_runs(
         if last - first + 1 < FROZEN_MIN:
             continue
         shot_start = max([c for c in cuts if c <= first] or [0])
-        shot_end = min([c for c in cuts if c > last + 1] or [count])
+        shot_end = min([c for c in cuts if c > last] or [count])
         before = content[max(shot_start + 1, first - FROZEN_CONTEXT) : first]
         after = content[last + 2 : min(shot_end, last + 2 + FROZEN_CONTEXT)]  # last + 1 jumps out
         sides = [float(np.median(x)) for x in (before, after) if x.size >= 3]
@@ -163,7 +170,12 @@ def jump_cuts(
     ``JUMP_COLOUR``) and the layout (grey-level correlation of the two sides ≥ ``JUMP_LAYOUT``) of
     the shot; a cut to another set-up changes at least one of them.
     """
-    diff = features.content.astype(np.float32)
+    # Grey thumbnails (27x48): codec pulses (a keyframe's new noise) mostly vanish at this size,
+    # a jump of moving content does not.
+    grey = features.thumbs.astype(np.float32).mean(axis=3)
+    diff = np.zeros(len(grey), np.float32)
+    if len(grey) > 1:
+        diff[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
     count = len(diff)
     background = _local_median(diff, 6)
     neighbours = np.maximum(np.concatenate([[0.0], diff[:-1]]), np.concatenate([diff[1:], [0.0]]))

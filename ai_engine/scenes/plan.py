@@ -32,18 +32,20 @@ FACE_SAMPLES = 3
 def face_scores(video: str, shots: list[tuple[int, int]]) -> np.ndarray:
     import cv2
 
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    from pathlib import Path
+
+    cascade = cv2.CascadeClassifier(str(Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml"))
     wanted: dict[int, int] = {}
     for index, (a, b) in enumerate(shots):
         for k in range(FACE_SAMPLES):
             wanted[int(a + (b - a) * (k + 1) / (FACE_SAMPLES + 1))] = index
     hits = np.zeros(len(shots), np.float32)
     for frame_index, frame in iter_frames(video, color="gray", max_side=480):
-        index = wanted.get(frame_index)
-        if index is None:
+        shot = wanted.get(frame_index)
+        if shot is None:
             continue
         faces = cascade.detectMultiScale(frame, scaleFactor=1.15, minNeighbors=5, minSize=(24, 24))
-        hits[index] += 1.0 if len(faces) else 0.0
+        hits[shot] += 1.0 if len(faces) else 0.0
     return hits / FACE_SAMPLES
 
 
