@@ -21,7 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", help="the long clip to cut down")
     parser.add_argument("--seconds", type=float, required=True, help="length of the edit")
     parser.add_argument("--min-shot-seconds", type=float, default=1.0, help="never use a shorter shot")
-    parser.add_argument("--detector", choices=("auto", "fast", "neural"), default="auto")
+    parser.add_argument(
+        "--detector", default="auto", help="shot detector (see python -m ai_engine cuts --help)"
+    )
     parser.add_argument("--blend", required=True, help="the .blend to write (opened first when it exists)")
 
 

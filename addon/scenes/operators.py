@@ -17,7 +17,7 @@ def _editor(context: bpy.types.Context) -> Any:
 
 
 def _source_movie(editor: Any) -> Any:
-    from ..cuts.strips import media_path, movie_strips
+    from ..cuts.read import media_path, movie_strips
 
     strips = movie_strips(editor) or movie_strips(editor, selected_only=False)
     if not strips:

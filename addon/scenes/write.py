@@ -8,7 +8,8 @@ import bpy
 
 from ..core.compat import all_strips
 from ..core.compat import strips as top_strips
-from ..cuts.strips import media_path, timeline_frame
+from ..cuts.read import media_path
+from ..cuts.write import timeline_frame
 from .timeline import TimelineProblem
 
 SCENE_MARKER = "Scene "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contract import Contract, JobSpec, require
+from ..cuts.contract import DETECTORS  # passed through to the cuts detector (one vocabulary)
 
-DETECTORS = ("auto", "fast", "neural")  # passed through to the cuts detector
 # Cut errors found in rendered video (``python -m ai_engine check``).
 PROBLEM_KINDS = ("flash_frame", "black_frames", "frozen_frames", "jump_cut")
 

@@ -30,11 +30,13 @@ FACE_SAMPLES = 3
 
 
 def face_scores(video: str, shots: list[tuple[int, int]]) -> np.ndarray:
-    import cv2
-
     from pathlib import Path
 
-    cascade = cv2.CascadeClassifier(str(Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml"))
+    import cv2
+
+    cascade = cv2.CascadeClassifier(
+        str(Path(cv2.__file__).parent / "data" / "haarcascade_frontalface_default.xml")
+    )
     wanted: dict[int, int] = {}
     for index, (a, b) in enumerate(shots):
         for k in range(FACE_SAMPLES):
