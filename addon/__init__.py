@@ -27,12 +27,14 @@ _MODULES: tuple[str, ...] = (
     "capture.operators",
     "cuts.operators",
     "fx.operators",
+    "scenes.operators",
     "footage.panel",
     "cuts.panel",
     "capture.panel",
     "retarget.panel",
     "fx.panel",
     "fx.panel_shader",
+    "scenes.panel",
     "cli",
 )
 

@@ -24,6 +24,8 @@ VERBS: dict[str, tuple[str, str]] = {
     "retarget": ("retarget.batch", "retarget a motion onto an armature and bake an action"),
     "capture": ("capture.batch", "capture motion from a video onto an armature"),
     "fx-material": ("fx.batch", "generate an effects texture and a ready material"),
+    "check-edit": ("scenes.batch", "find (and --repair) gaps, flash frames and sound errors in an edit"),
+    "make-edit": ("scenes.batch_make", "assemble an edit of whole shots of a given length from a video"),
     "batch": ("batch", "run one of these verbs over many inputs on Ray or a local pool, resumable"),
     "demo": ("demo", "run the main jobs headless on a generated sample (python3 build.py demo)"),
 }

@@ -17,6 +17,8 @@ from .fx.properties import ClapperFxProps
 from .fx.properties import classes as fx_classes
 from .retarget.properties import ClapperRetargetProps
 from .retarget.properties import classes as retarget_classes
+from .scenes.properties import ClapperScenesProps
+from .scenes.properties import classes as scenes_classes
 
 
 class ClapperSceneProps(bpy.types.PropertyGroup):
@@ -25,6 +27,7 @@ class ClapperSceneProps(bpy.types.PropertyGroup):
     capture: bpy.props.PointerProperty(type=ClapperCaptureProps)
     cuts: bpy.props.PointerProperty(type=ClapperCutsProps)
     fx: bpy.props.PointerProperty(type=ClapperFxProps)
+    scenes: bpy.props.PointerProperty(type=ClapperScenesProps)
 
 
 classes = (
@@ -34,6 +37,7 @@ classes = (
     *capture_classes,
     *cuts_classes,
     *fx_classes,
+    *scenes_classes,
     ClapperSceneProps,
 )
 

@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "capture": ("ai_engine.capture.cli", "capture body, hands and face motion from a video"),
     "retarget": ("ai_engine.retarget.cli", "retarget motion onto a rig description"),
     "fx": ("ai_engine.fx.cli", "effects textures: presets, train, generate"),
+    "scenes": ("ai_engine.scenes.cli", "group the shots of a video into scenes"),
+    "check": ("ai_engine.scenes.cli_check", "find flash, black, frozen frames and jump cuts in a video"),
     "batch": ("ai_engine.batch.cli", "run a verb over many inputs on Ray or a local pool, resumable"),
 }
 

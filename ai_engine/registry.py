@@ -29,6 +29,7 @@ JOB_MODULES: dict[str, str] = {
     "capture": "ai_engine.capture.jobs",
     "retarget": "ai_engine.retarget.jobs",
     "fx": "ai_engine.fx.jobs",
+    "scenes": "ai_engine.scenes.jobs",
 }
 # The feature part of a job name → the module that declares its contracts.
 CONTRACT_MODULES: dict[str, str] = {
@@ -37,6 +38,7 @@ CONTRACT_MODULES: dict[str, str] = {
     "capture": "ai_engine.capture.contract",
     "retarget": "ai_engine.retarget.contract",
     "fx": "ai_engine.fx.contract",
+    "scenes": "ai_engine.scenes.contract",
 }
 
 

@@ -1,0 +1,1 @@
+"""Sequencer › Clapper › Scenes: group scenes, check the edit, repair, make an edit."""
