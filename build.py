@@ -407,6 +407,7 @@ def demo(args: argparse.Namespace) -> None:
 # bundle are the distributions these imports actually load, measured in the venv: nothing more
 # (mediapipe's jax/jaxlib, matplotlib's fonts, torch's CUDA builds never enter the zip).
 ENGINE_IMPORTS = [
+    "av",  # ai_engine.video imports it on first use (never in Blender's own process)
     "cv2",
     "mediapipe.python.solutions.pose",
     "mediapipe.python.solutions.face_mesh",

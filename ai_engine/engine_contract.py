@@ -13,7 +13,11 @@ DEFAULT_LIBRARIES = ("numpy", "cv2", "torch", "mediapipe", "opentimelineio")
 
 @dataclass(frozen=True)
 class ProbeRequest(Contract):
+    """``audio_dir``: where to copy the audio tracks after the first (Blender plays only a file's
+    first audio stream, so each further track needs a file of its own to become a sound strip)."""
+
     video: str
+    audio_dir: str | None = None
 
     def __post_init__(self) -> None:
         require(bool(self.video), "No video given: pass the path of a video file.")
@@ -21,7 +25,10 @@ class ProbeRequest(Contract):
 
 @dataclass(frozen=True)
 class ProbeResult(Contract):
+    """``audio_files``: the copies of audio tracks 2, 3 … in ``audio_dir`` (empty when not asked)."""
+
     info: VideoInfo
+    audio_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import platform
@@ -19,6 +20,7 @@ from .engine_contract import (
 )
 from .errors import Cancelled
 from .registry import implements
+from .video import extract_audio_track
 from .video import probe as probe_video
 from .worker import JobContext
 
@@ -34,7 +36,32 @@ def probe(request: ProbeRequest, ctx: JobContext) -> ProbeResult:
             f"{info.nominal_fps:.3f}): Blender plays it at the nominal rate, so picture and sound may drift. "
             "Convert it to a constant rate for frame-exact editing."
         )
-    return ProbeResult(info=info)
+    elif info.nominal_fps > 0 and abs(info.fps - info.nominal_fps) > 0.01 * info.nominal_fps:
+        ctx.warn(
+            f"{os.path.basename(info.path)} declares {info.nominal_fps:.3f} fps but its pictures are "
+            f"{info.fps:.3f} fps apart: players that trust the header play it at the wrong speed. "
+            "Re-mux or convert it so header and timestamps agree."
+        )
+    audio_files: list[str] = []
+    if request.audio_dir and len(info.audio_tracks) > 1:
+        os.makedirs(request.audio_dir, exist_ok=True)
+        for track in info.audio_tracks[1:]:
+            ctx.progress(
+                track.audio_index / len(info.audio_tracks), f"copying audio track {track.audio_index + 1}"
+            )
+            out = os.path.join(request.audio_dir, audio_track_file_name(info.path, track.audio_index))
+            if not os.path.exists(out):  # named after the source's identity: an existing copy is current
+                extract_audio_track(info.path, track.audio_index, out)
+            audio_files.append(out)
+    return ProbeResult(info=info, audio_files=tuple(audio_files))
+
+
+def audio_track_file_name(video: str, audio_index: int) -> str:
+    """``<stem>.<digest>.track<N>.mka``; the digest of the path, size and mtime keeps copies of
+    different (or changed) sources apart."""
+    stat = os.stat(video)
+    digest = hashlib.sha1(f"{os.path.abspath(video)}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+    return f"{os.path.splitext(os.path.basename(video))[0]}.{digest[:10]}.track{audio_index + 1}.mka"
 
 
 @implements(DIAGNOSTICS)

@@ -158,3 +158,55 @@ def compare(estimate: np.ndarray, reference: np.ndarray) -> dict[str, float]:
         "pa_mpjpe_mm": float(np.mean(errors)),
         "frames": len(errors),
     }
+
+
+def _similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """``source`` (T, J, 3) mapped onto ``target`` by the one similarity that fits every frame."""
+    ok = np.isfinite(source).all(axis=(1, 2)) & np.isfinite(target).all(axis=(1, 2))
+    R, s, t = kabsch(source[ok][:, JOINTS].reshape(-1, 3), target[ok][:, JOINTS].reshape(-1, 3))
+    return s * source @ R.T + t
+
+
+def acceleration_error(estimate: np.ndarray, reference: np.ndarray) -> float:
+    """Mean |acceleration(estimate) − acceleration(reference)| of the joints, mm/frame², both
+    hip-centred and the estimate brought onto the reference by one similarity for the take."""
+    hip = [POSE["left_hip"], POSE["right_hip"]]
+    est = estimate - estimate[:, hip].mean(1, keepdims=True)
+    ref = reference - reference[:, hip].mean(1, keepdims=True)
+    est = _similarity(est, ref)
+    diff = np.diff(est[:, JOINTS], n=2, axis=0) - np.diff(ref[:, JOINTS], n=2, axis=0)
+    return float(np.nanmean(np.linalg.norm(diff, axis=-1)) * 1000)
+
+
+def foot_slide(estimate_global: np.ndarray, reference: np.ndarray, fps: float) -> dict[str, float]:
+    """How far the feet move per frame (mm) on the frames where the reference's foot is planted
+    (its ankle slower than 0.1 m/s); the estimate (camera frame, metres) is brought onto the
+    reference by one similarity for the whole take."""
+    est = _similarity(estimate_global, reference)
+    steps, planted = [], 0
+    for side in ("left", "right"):
+        idx = [POSE[f"{side}_ankle"], POSE[f"{side}_heel"], POSE[f"{side}_foot_index"]]
+        ref_speed = np.linalg.norm(np.diff(reference[:, POSE[f"{side}_ankle"]], axis=0), axis=-1) * fps
+        move = np.linalg.norm(np.diff(est[:, idx].mean(1), axis=0), axis=-1)
+        mask = (ref_speed < 0.1) & np.isfinite(move)
+        planted += int(mask.sum())
+        steps.append(move[mask])
+    moved = np.concatenate(steps) * 1000
+    return {"mm_per_frame": float(np.mean(moved)) if moved.size else float("nan"), "frames": planted}
+
+
+def swapped_frames(estimate: np.ndarray, reference: np.ndarray) -> int:
+    """Frames where the estimate's left and right are exchanged against the reference (the mirrored
+    labels fit the reference better after per-frame alignment)."""
+    from ai_engine.capture.landmarks import POSE_MIRROR
+
+    count = 0
+    for f in range(reference.shape[0]):
+        est, ref = estimate[f, JOINTS], reference[f, JOINTS]
+        if not (np.isfinite(est).all() and np.isfinite(ref).all()):
+            continue
+        mirrored = estimate[f, list(POSE_MIRROR)][JOINTS]
+        keep = np.linalg.norm(_procrustes(est, ref) - ref, axis=1).mean()
+        swap = np.linalg.norm(_procrustes(mirrored, ref) - ref, axis=1).mean()
+        count += int(swap < 0.8 * keep)
+    return count

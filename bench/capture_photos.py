@@ -75,47 +75,79 @@ def pck(predicted: np.ndarray | None, person: Person, threshold: float = 0.2) ->
     return int(((distance <= threshold * person.size) & person.visible).sum()), counted
 
 
-def body_pck(people: list[Person]) -> dict[str, float]:
-    """PCK@0.2 of MediaPipe Pose called directly and of our capture of the same photos.
+def body_pck(people: list[Person], backends: tuple[str, ...] | None = None) -> dict[str, float]:
+    """PCK@0.2 of MediaPipe Pose called directly and of our capture of the same photos, per backend.
 
-    MediaPipe finds one person per photo; each photo is scored against the annotated person it found
-    (the one it matches best), the same for both.
+    The single-person pose finds one person per photo; each photo is scored against the annotated
+    person it found (the one it matches best), the same for every column. ``pck_<backend>`` is our
+    capture through that backend (``runners.BACKENDS``); ``pck_ours`` is the default backend's;
+    ``agreement_px`` is the median distance between the LiteRT and MediaPipe landmarks.
+    ``pck_all_people_litert`` scores every annotated person against the LiteRT runtime following up
+    to 8 people, and ``pck_all_people_one_person`` the same people against the one-person capture
+    (what one person per photo cannot reach).
     """
     import cv2
-    import mediapipe as mp
 
     from ai_engine.capture.extract import capture_image
+    from ai_engine.capture.runners import PoseRunner, default_backend, mediapipe_available
 
+    backends = backends or (("litert", "mediapipe") if mediapipe_available() else ("litert",))
     by_image: dict[Path, list[Person]] = {}
     for p in people:
         by_image.setdefault(p.image, []).append(p)
-    totals = {"direct": [0, 0], "ours": [0, 0]}
+    columns = (("direct",) if mediapipe_available() else ()) + backends
+    totals = {name: [0, 0] for name in columns}
+    everyone = [0, 0]
+    everyone_single = [0, 0]
+    distances: list[np.ndarray] = []
     identical = True
+    several = PoseRunner(static_image_mode=True, max_people=8, backend="litert")
     for image_path, persons in by_image.items():
         rgb = cv2.cvtColor(cv2.imread(str(image_path)), cv2.COLOR_BGR2RGB)
         h, w = rgb.shape[:2]
-        with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1) as pose:
-            result = pose.process(rgb)
-        direct = None
-        if result.pose_landmarks is not None:
-            direct = np.array([(lm.x * w, lm.y * h) for lm in result.pose_landmarks.landmark])
-        track = capture_image(rgb, parts=("body",))
-        ours = track.body_image[0, :, :2].astype(np.float64) * (w, h) if track.body_valid[0] else None
-        identical &= (direct is None) == (ours is None) and (
-            direct is None or np.allclose(direct, ours, atol=1e-3)
-        )
-        for name, predicted in (("direct", direct), ("ours", ours)):
+        found: dict[str, np.ndarray | None] = {}
+        if "direct" in columns:
+            import mediapipe as mp
+
+            with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1) as pose:
+                result = pose.process(rgb)
+            found["direct"] = None
+            if result.pose_landmarks is not None:
+                found["direct"] = np.array([(lm.x * w, lm.y * h) for lm in result.pose_landmarks.landmark])
+        for backend in backends:
+            track = capture_image(rgb, parts=("body",), backend=backend)
+            found[backend] = (
+                track.body_image[0, :, :2].astype(np.float64) * (w, h) if track.body_valid[0] else None
+            )
+        if found.get("litert") is not None and found.get("mediapipe") is not None:
+            distances.append(np.linalg.norm(found["litert"] - found["mediapipe"], axis=1))
+        if "direct" in found and "mediapipe" in found:
+            d, o = found["direct"], found["mediapipe"]
+            identical &= (d is None) == (o is None) and (d is None or np.allclose(d, o, atol=1e-3))
+        for name in columns:
+            predicted = found[name]
             best = max(persons, key=lambda p, pr=predicted: pck(pr, p)[0] / max(pck(pr, p)[1], 1))
             correct, counted = pck(predicted, best)
             totals[name][0] += correct
             totals[name][1] += counted
-    return {
-        "pck_direct": totals["direct"][0] / max(totals["direct"][1], 1),
-        "pck_ours": totals["ours"][0] / max(totals["ours"][1], 1),
-        "keypoints": totals["ours"][1],
-        "images": len(by_image),
-        "identical_landmarks": float(identical),
-    }
+        poses = [r.image[:, :2].astype(np.float64) * (w, h) for r in several.process_all(rgb)]
+        for person in persons:
+            scores = [pck(pr, person) for pr in poses] or [pck(None, person)]
+            correct, counted = max(scores)
+            everyone[0] += correct
+            everyone[1] += counted
+            everyone_single[0] += pck(found[backends[0]], person)[0]
+            everyone_single[1] += counted
+    out = {f"pck_{name}": totals[name][0] / max(totals[name][1], 1) for name in columns}
+    out["pck_ours"] = out[f"pck_{default_backend()}"]
+    out["keypoints"] = totals[backends[0]][1]
+    out["images"] = len(by_image)
+    out["identical_landmarks"] = float(identical)
+    out["agreement_px"] = float(np.median(np.concatenate(distances))) if distances else float("nan")
+    out["pck_all_people_litert"] = everyone[0] / max(everyone[1], 1)
+    out["pck_all_people_one_person"] = everyone_single[0] / max(everyone_single[1], 1)
+    out["people_annotated"] = len(people)
+    return out
 
 
 @dataclass
@@ -175,17 +207,18 @@ def annotated_faces(mmpose: Path, dlib: Path) -> list[AnnotatedFace]:
     return faces
 
 
-def face_agreement(faces: list[AnnotatedFace]) -> dict[str, float]:
+def face_agreement(faces: list[AnnotatedFace], backend: str | None = None) -> dict[str, float]:
     """Spearman of jawOpen vs annotated lip gap / face height and of eyeBlink vs eye aspect ratio.
 
     Each face is cropped around its annotation (twice its size, so Face Mesh's detector sees it as
-    a face close to the camera), meshed as a still, and measured without a neutral frame.
+    a face close to the camera), meshed as a still through ``backend`` (``runners.BACKENDS``), and
+    measured without a neutral frame.
     """
     import cv2
 
-    from ai_engine.capture.mediapipe_runners import FaceRunner
+    from ai_engine.capture.runners import FaceRunner
 
-    runner = FaceRunner(static_image_mode=True, max_faces=1)
+    runner = FaceRunner(static_image_mode=True, max_faces=1, backend=backend)
     jaw, blink, gaps, ears = [], [], [], []
     found = 0
     try:

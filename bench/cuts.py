@@ -193,6 +193,8 @@ def build_long_clip(seconds: float, size: tuple[int, int], out: Path) -> Path:
     """Concatenate the real clips (resized) with cv2.VideoWriter until ``seconds`` at 25 fps."""
     import cv2
 
+    from ai_engine.video import iter_frames
+
     if out.exists():
         return out
     sources = sorted(p for p in CUTS.rglob("*.mp4") if "synthetic" not in p.parts)
@@ -200,14 +202,11 @@ def build_long_clip(seconds: float, size: tuple[int, int], out: Path) -> Path:
     wanted, written = int(seconds * 25), 0
     while written < wanted:
         for source in sources:
-            cap = cv2.VideoCapture(str(source))
-            while written < wanted:
-                ok, frame = cap.read()
-                if not ok:
+            for _, frame in iter_frames(source, size=size, color="bgr"):
+                if written >= wanted:
                     break
-                writer.write(cv2.resize(frame, size))
+                writer.write(frame)
                 written += 1
-            cap.release()
     writer.release()
     return out
 

@@ -164,3 +164,84 @@ def test_cli_every_shared_clip_has_the_right_frame_count(
         assert info["variable_frame_rate"] == bool(truth.get("vfr", False)), name
         assert (info["rotation"] != 0) == bool(truth.get("rotated", False)), name
         assert os.path.exists(out)
+
+
+def _two_track_clip(folder: Path) -> Path:
+    from video_media import ffmpeg, pattern, sine
+
+    clip = folder / "interview.mp4"
+    ffmpeg(
+        *pattern(seconds=2), *sine(440, 2, rate=48000), *sine(660, 2, rate=44100),
+        "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", clip,
+    )  # fmt: skip
+    return clip
+
+
+def test_add_footage_makes_a_sound_strip_for_every_audio_track(blender: Any, tmp_path: Path) -> None:
+    bpy = blender
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "edit.blend"))  # copies go beside the .blend
+    scene = bpy.context.scene
+    clip = _two_track_clip(tmp_path)
+    assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=1) == {"FINISHED"}
+    movie = next(s for s in scene.sequence_editor.strips if s.type == "MOVIE")
+    sounds = sorted((s for s in scene.sequence_editor.strips if s.type == "SOUND"), key=lambda s: s.channel)
+    assert len(sounds) == 2
+    assert [s.channel for s in sounds] == [movie.channel + 1, movie.channel + 2]
+    assert all(s.frame_final_start == 1 for s in sounds)
+    # Blender plays a file's first audio stream: track 1 reads the video (48 kHz), track 2 its copy (44.1 kHz).
+    assert bpy.path.abspath(sounds[0].sound.filepath) == str(clip)
+    copy = Path(bpy.path.abspath(sounds[1].sound.filepath))
+    assert copy.parent == tmp_path / "clapper_audio" and copy.suffix == ".mka"
+    assert (sounds[0].sound.samplerate, sounds[1].sound.samplerate) == (48000, 44100)
+    assert sounds[1]["clapper_source"] == str(clip)
+    assert "2 audio tracks" in scene.clapper.footage.last_report
+
+    # Cutting the movie cuts both tracks.
+    from addon.cuts.strips import apply_cuts
+
+    done = apply_cuts(scene.sequence_editor, movie, [11, 31])
+    assert done.cut_frames == [11, 31] and done.sound_cuts == 4
+    for track in (clip, copy):
+        pieces = [
+            s for s in scene.sequence_editor.strips
+            if s.type == "SOUND" and Path(bpy.path.abspath(s.sound.filepath)) == track
+        ]  # fmt: skip
+        assert sorted(p.frame_final_start for p in pieces) == [1, 11, 31]
+
+
+def test_add_footage_gives_an_avi_with_ac3_its_sound_at_a_constant_rate(blender: Any, tmp_path: Path) -> None:
+    from video_media import ffmpeg, pattern, sine
+
+    bpy = blender
+    scene = bpy.context.scene
+    clip = tmp_path / "archive.avi"
+    ffmpeg(
+        *pattern(rate="24000/1001", seconds=3),
+        *sine(440, 3),
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "5",
+        "-c:a",
+        "ac3",
+        clip,
+    )
+    assert bpy.ops.clapper.add_footage(filepath=str(clip), frame_start=1) == {"FINISHED"}
+    kinds = sorted(s.type for s in scene.sequence_editor.strips)
+    assert kinds == ["MOVIE", "SOUND"]
+    sound = next(s for s in scene.sequence_editor.strips if s.type == "SOUND")
+    assert sound.sound.samplerate == 48000
+    assert (scene.render.fps, scene.render.fps_base) == (24, pytest.approx(1.001))
+    assert (scene.frame_start, scene.frame_end) == (1, 72)
+    assert "variable" not in scene.clapper.footage.last_report
+
+
+def test_cli_add_footage_lists_every_sound_strip(tmp_path: Path) -> None:
+    clip = _two_track_clip(tmp_path)
+    out = tmp_path / "edit.blend"
+    proc = run_cli("add-footage", str(clip), "--blend", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(summary["sound_strips"]) == 2 and summary["sound_strip"] == summary["sound_strips"][0]
+    assert [t["sample_rate"] for t in summary["info"]["audio_tracks"]] == [48000, 44100]
+    assert len(list((tmp_path / "clapper_audio").glob("interview.*.track2.mka"))) == 1

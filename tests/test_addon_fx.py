@@ -135,3 +135,23 @@ def test_fx_material_batch_verb_without_an_object_is_refused(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "No active object" in json.loads(done.stdout)["error"]["message"]
     assert not (tmp_path / "none.blend").exists()
+
+
+def test_training_preview_refreshes_the_panel_image_from_the_file(blender: Any, tmp_path: Path) -> None:
+    """The Effects Training panel's live preview: the timer reloads the PNG the training rewrites."""
+    import numpy as np
+
+    from addon.fx.operators import TRAIN_PREVIEW_IMAGE, _refresh_preview
+
+    bpy = blender
+    path = tmp_path / "preview.png"
+    for value in (40, 200):  # the training rewrites the file; each refresh shows the new one
+        pixels = np.full((32, 48, 3), value, np.uint8)
+        import cv2
+
+        assert cv2.imwrite(str(path), pixels)
+        assert _refresh_preview(str(path)) is None  # no job running: the timer stops itself
+        image = bpy.data.images[TRAIN_PREVIEW_IMAGE]
+        assert tuple(image.size) == (48, 32)
+        assert abs(image.pixels[0] - value / 255) < 0.02
+    assert len([i for i in bpy.data.images if i.name.startswith(TRAIN_PREVIEW_IMAGE)]) == 1

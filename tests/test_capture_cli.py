@@ -9,6 +9,7 @@ import pytest
 from capture_media import CARPHONE, mocap, read_frames, still, write_clip
 
 from ai_engine.__main__ import main
+from ai_engine.capture.contract import CaptureResult
 from ai_engine.capture.track import MotionTrack
 
 
@@ -21,8 +22,10 @@ def test_cli_captures_and_prints_the_report(tmp_path: Path, capsys: pytest.Captu
         ["capture", str(clip), "--out", str(out), "--parts", "body,face", "--overlay", str(sheet), "--json"]
     )
     assert code == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert summary["track"] == str(out) and summary["report"]["frames"] == 20
+    summary = CaptureResult.from_dict(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+    assert summary.track == out and summary.report.frames == 20 and summary.frames == 20
+    assert summary.overlay == sheet and summary.report.face is not None
+    assert summary.report.face.tracked_frames == 20
     assert MotionTrack.load(out).face_valid.all() and sheet.is_file()
 
 
@@ -36,5 +39,6 @@ def test_cli_no_person_is_an_error_with_json(tmp_path: Path, capsys: pytest.Capt
     assert not out.exists()
 
 
-def test_cli_refuses_unknown_parts(tmp_path: Path) -> None:
+def test_cli_refuses_unknown_parts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["capture", "x.mp4", "--out", str(tmp_path / "t.npz"), "--parts", "tail"]) == 2
+    assert "Unknown parts ['tail']" in capsys.readouterr().err

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from capture_media import CARPHONE, mocap, read_frames, still, write_clip
 
-from ai_engine.capture.jobs import options_from_request
+from ai_engine.capture.contract import CAPTURE, CaptureOptions, CaptureRequest, CaptureResult
 from ai_engine.capture.track import MotionTrack
+from ai_engine.contract import BadRequest
 from ai_engine.errors import NoPersonFound
 from ai_engine.worker import JobContext, run_job
-
-JOB = "capture.capture"
 
 
 def _ctx(workdir: Path, events: list) -> JobContext:  # type: ignore[type-arg]
@@ -29,14 +28,15 @@ def test_capture_job_writes_the_track_and_overlay(tmp_path: Path) -> None:
     frames = read_frames(mocap(*CARPHONE), range(30))
     clip = write_clip(tmp_path / "talk.mp4", [frames[i] for i in range(30)])
     events: list = []  # type: ignore[type-arg]
-    result = run_job(
-        JOB, {"video": str(clip), "parts": "body,face", "smoothing": 0.3}, _ctx(tmp_path, events)
-    )
-    json.dumps(result)  # the result crosses the process boundary
-    track = MotionTrack.load(result["track"])
-    assert track.frame_count == 30 and track.face_valid.all()
-    assert Path(result["overlay"]).is_file() and Path(result["overlay"]).stat().st_size > 1000
-    assert result["report"]["body"]["tracked_frames"] == 30
+    request = CaptureRequest(video=str(clip), options=CaptureOptions(parts=("face", "body"), smoothing=0.3))
+    result = run_job(CAPTURE, request, _ctx(tmp_path, events))
+    assert isinstance(result, CaptureResult)
+    assert CaptureResult.from_dict(json.loads(json.dumps(result.to_dict()))) == result  # crosses the boundary
+    track = MotionTrack.load(result.track)
+    assert track.frame_count == 30 == result.frames and track.face_valid.all()
+    assert result.overlay is not None and result.overlay.is_file() and result.overlay.stat().st_size > 1000
+    assert result.report.body is not None and result.report.body.tracked_frames == 30
+    assert result.report.parts == ("body", "face") and result.source_name == "talk"
     assert any(kind == "progress" for kind, _ in events)
 
 
@@ -45,16 +45,28 @@ def test_no_person_job_fails_and_writes_nothing(tmp_path: Path) -> None:
     clip = write_clip(tmp_path / "dogs.mp4", [dogs] * 10)
     work = tmp_path / "work"
     with pytest.raises(NoPersonFound):
-        run_job(JOB, {"video": str(clip)}, _ctx(work, []))
+        run_job(CAPTURE, CaptureRequest(video=str(clip)), _ctx(work, []))
     assert not list(work.glob("*.npz")) and not list(work.glob("*.png"))
 
 
 def test_request_options_are_read_and_checked() -> None:
-    options = options_from_request({"parts": ["face"], "smoothing": 0.8, "neutral_frame": -1})
+    request = CaptureRequest.from_dict(
+        {"video": "a.mp4", "options": {"parts": ["face"], "smoothing": 0.8, "neutral_frame": -1}}
+    )
+    options = request.options
     assert options.parts == ("face",) and options.smoothing == 0.8 and options.neutral_frame is None
-    assert options_from_request({"neutral_frame": 12}).neutral_frame == 12
-    with pytest.raises(ValueError, match="Unknown parts"):
-        options_from_request({"parts": "body,tail"})
+    assert CaptureOptions.from_dict({"neutral_frame": 12}).neutral_frame == 12
+    assert CaptureOptions(parts=("hands", "body")).parts == ("body", "hands")  # one order everywhere
+    with pytest.raises(BadRequest, match="Unknown parts"):
+        CaptureOptions.from_dict({"parts": ["body", "tail"]})
+    with pytest.raises(BadRequest, match="No part chosen"):
+        CaptureOptions(parts=())
+    with pytest.raises(BadRequest, match="smoothing"):
+        CaptureOptions(smoothing=2.0)
+    with pytest.raises(BadRequest, match="smoothng"):
+        CaptureOptions.from_dict({"smoothng": 0.5})
+    with pytest.raises(BadRequest, match="No video"):
+        CaptureRequest(video="")
 
 
 def test_cancel_through_the_worker_process_stops_tracking_and_writes_no_track(tmp_path: Path) -> None:
@@ -65,7 +77,7 @@ def test_cancel_through_the_worker_process_stops_tracking_and_writes_no_track(tm
     frames = read_frames(mocap(*CARPHONE), range(120))
     clip = write_clip(tmp_path / "talk.mp4", [frames[i] for i in range(120)])
     work = tmp_path / "work"
-    worker = WorkerProcess(JOB, {"video": str(clip)}, workdir=str(work))
+    worker = WorkerProcess(CAPTURE, CaptureRequest(video=str(clip)), workdir=str(work))
     try:
         deadline = time.monotonic() + 120
         while worker.poll().fraction <= 0.05 and not worker.state.finished and time.monotonic() < deadline:

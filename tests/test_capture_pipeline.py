@@ -30,7 +30,9 @@ def test_talking_head_tracks_body_and_face_and_reports_health(talking_head) -> N
     track, report = talking_head.track, talking_head.report
     assert track.frame_count == 120 and track.fps == pytest.approx(29.97, abs=0.01)
     assert track.body_valid.all() and track.face_valid.all()
-    assert report["body"]["tracked_frames"] == 120 and report["face"]["tracked_frames"] == 120
+    assert report.body is not None and report.face is not None
+    assert report.body.tracked_frames == 120 and report.face.tracked_frames == 120
+    assert report.frames == 120 and report.parts == ("body", "face", "hands")
     assert np.isfinite(track.face_blendshapes).all() and track.face_blendshapes.shape == (120, 52)
     assert np.isfinite(track.head_rotation).all()
     # A talking head moves its jaw: the curve is not flat.
@@ -38,7 +40,8 @@ def test_talking_head_tracks_body_and_face_and_reports_health(talking_head) -> N
     assert jaw.max() - jaw.min() > 0.1
     # No hands in this shot: reported, not invented.
     assert not track.hands_valid.any()
-    assert any("No hands" in w for w in report["warnings"])
+    assert any("No hands" in w for w in report.warnings)
+    assert report.hands is not None and report.hands.left.tracked_frames == 0
 
 
 def test_progress_rises_to_the_end(carphone_frames, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -78,14 +81,15 @@ def test_person_leaving_the_frame_is_filled_briefly_and_flagged_never_invented(
         frames[t] = empty
     clip = write_clip(tmp_path / "leaves.mp4", frames, fps=30.0)
     result = capture(clip, CaptureOptions(parts=("body", "face")))
-    track, body = result.track, result.report["body"]
+    track, body = result.track, result.report.body
+    assert body is not None
     assert track.body_interpolated[40:45].all() and np.isfinite(track.body_world[40:45]).all()
     # MediaPipe's tracker may coast a few frames after the person left; the rest is left empty.
     assert not track.body_interpolated[70:106].any()
     assert (~track.body_valid[70:106]).sum() >= 24 and not track.body_valid[90:106].any()
     assert np.isnan(track.body_world[90:106]).all()
-    assert any(a <= 90 and b == 105 for a, b in body["gaps_left_empty"])
-    assert body["interpolated_frames"] == 5
+    assert any(a <= 90 and b == 105 for a, b in body.gaps_left_empty)
+    assert body.interpolated_frames == 5
     assert any("lost" in w for w in result.warnings)
 
 
@@ -101,7 +105,7 @@ def test_face_only_video_gives_face_curves_without_a_body(carphone_frames, tmp_p
     track = result.track
     assert track.face_valid.sum() >= 40
     assert np.isfinite(track.face_blendshapes[track.face_valid]).all()
-    assert "body" not in result.report and not track.body_valid.any()
+    assert result.report.body is None and not track.body_valid.any()
 
 
 def test_video_with_no_face_keeps_the_body_and_says_why_the_face_is_empty(tmp_path: Path) -> None:
@@ -120,7 +124,7 @@ def test_two_people_the_tracker_jump_is_reported_and_not_bridged(tmp_path: Path)
     frames = read_frames(video, range(150, 215), max_side=1280)
     clip = write_clip(tmp_path / "two.mp4", [frames[i] for i in range(150, 215)])
     result = capture(clip, CaptureOptions(parts=("body",)))
-    jumps = result.report.get("tracker_jumps")
+    jumps = result.report.tracker_jumps
     assert jumps, result.report
     track = result.track
     for t in jumps:  # nothing interpolated into the frames just before a jump

@@ -74,6 +74,7 @@ def test_zip_holds_the_addon_the_manifest_and_only_needed_wheels(extension_zip: 
     wheels = [n.split("/")[-1] for n in names if n.startswith("wheels/")]
     lowered = [w.lower() for w in wheels]
     for needed in (
+        "av-",  # PyAV: the engine's decoder
         "clapper_ai_engine",
         "mediapipe",
         "opencv_contrib_python",

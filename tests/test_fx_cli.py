@@ -11,6 +11,7 @@ import pytest
 from fx_helpers import TINY, stripes
 
 from ai_engine.__main__ import main
+from ai_engine.fx.contract import PRESET_NAMES, GenerateResult, PresetsResult, TrainResult
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
@@ -19,7 +20,8 @@ def _json(capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
 
 def test_presets_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fx", "presets", "--json"]) == 0
-    assert "presets" in _json(capsys)
+    listed = PresetsResult.from_dict(_json(capsys))
+    assert tuple(p.name for p in listed.presets) == PRESET_NAMES
 
 
 def test_train_then_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,8 +52,10 @@ def test_train_then_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         ]
     )
     assert code == 0
-    card = _json(capsys)["card"]
-    assert card["steps"] == 2 and card["metrics"]["swd"] > 0 and out.with_suffix(".png").is_file()
+    trained = TrainResult.from_dict(_json(capsys))
+    assert trained.steps == 2 and trained.metrics.swd > 0 and trained.thumbnail.is_file()
+    card = json.loads(trained.card.read_text())
+    assert card["steps"] == 2 and card["config"] == TINY.to_json()  # --config is honoured
     code = main(
         [
             "fx",
@@ -66,7 +70,9 @@ def test_train_then_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str])
             "--json",
         ]
     )
-    assert code == 0 and len(_json(capsys)["frames"]) == 3
+    generated = GenerateResult.from_dict(_json(capsys))
+    assert code == 0 and [f.name for f in generated.frames] == [f"model_{i:04d}.png" for i in (1, 2, 3)]
+    assert all(f.is_file() for f in generated.frames)
 
 
 def test_errors_are_json_with_a_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

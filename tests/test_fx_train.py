@@ -142,3 +142,72 @@ def test_distributed_data_parallel_two_cpu_processes(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr[-3000:]
     model = load_model(out)
     assert model.card["processes"] == 2 and model.card["steps"] == 3
+
+
+# Per-tensor sums of |weights| after seeded runs of ``train`` as it was before its split into
+# gan_step + TrainingState (commit 1ed10cb, torch 2.13.0 CPU, 1 thread): the split changes no result.
+BEFORE_THE_SPLIT = {
+    "spatial": {
+        "waves.net.0.weight": 34.1460466,
+        "waves.net.0.bias": 7.725869,
+        "waves.net.2.weight": 11.5602973,
+        "waves.net.2.bias": 0.3122094,
+        "blocks.0.up.conv.weight": 22.5019022,
+        "blocks.0.norm.weight": 15.9370877,
+        "blocks.0.norm.bias": 0.0111767,
+        "blocks.0.norm.running_mean": 0.1807302,
+        "blocks.0.norm.running_var": 10.6435406,
+        "blocks.1.up.conv.weight": 18.3408009,
+        "blocks.1.norm.weight": 7.9804513,
+        "blocks.1.norm.bias": 0.0109148,
+        "blocks.1.norm.running_mean": 0.2191483,
+        "blocks.1.norm.running_var": 5.3018668,
+        "to_image.conv.weight": 3.7886793,
+        "to_image.conv.bias": 0.0040587,
+    },
+    "dcgan": {
+        "main.0.weight": 823.032145,
+        "main.1.weight": 31.9800448,
+        "main.1.bias": 0.0236231,
+        "main.1.running_mean": 0.1353718,
+        "main.1.running_var": 23.6652601,
+        "main.3.weight": 132.2821793,
+        "main.4.weight": 15.9660994,
+        "main.4.bias": 0.011005,
+        "main.4.running_mean": 0.0815055,
+        "main.4.running_var": 11.7440662,
+        "main.6.weight": 32.2540053,
+        "main.7.weight": 7.9081658,
+        "main.7.bias": 0.0063061,
+        "main.7.running_mean": 0.0631751,
+        "main.7.running_var": 5.8584823,
+        "main.9.weight": 8.6144922,
+        "main.10.weight": 3.9966649,
+        "main.10.bias": 0.001021,
+        "main.10.running_mean": 0.0282882,
+        "main.10.running_var": 2.9234446,
+        "main.12.weight": 2.8636527,
+    },
+}
+
+
+def _fingerprint(module: torch.nn.Module) -> dict[str, float]:
+    return {k: float(v.double().abs().sum()) for k, v in module.state_dict().items() if v.is_floating_point()}
+
+
+def test_seeded_runs_give_the_weights_they_gave_before_the_split() -> None:
+    spatial = train([stripes(64)], config=TINY, crop=32, batch_size=2, max_steps=4, seed=3, threads=1)
+    dcgan = train(
+        [stripes(64)],
+        architecture=DCGAN,
+        config=DCGANConfig(ngf=4, ndf=4),
+        batch_size=2,
+        max_steps=3,
+        seed=2,
+        threads=1,
+    )
+    for name, model in (("spatial", spatial.generator), ("dcgan", dcgan.generator)):
+        now = _fingerprint(model)
+        assert set(now) == set(BEFORE_THE_SPLIT[name])
+        for key, value in BEFORE_THE_SPLIT[name].items():
+            assert now[key] == pytest.approx(value, rel=1e-6, abs=1e-6), (name, key)

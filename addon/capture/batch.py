@@ -14,24 +14,40 @@ from typing import Any
 
 import bpy
 
+from ai_engine.capture.contract import (
+    CAPTURE_TO_RIG,
+    PARTS,
+    SYNC_MODES,
+    CaptureOptions,
+    CaptureRequest,
+    CaptureToRigRequest,
+    parse_parts,
+)
 from ai_engine.capture.to_skeleton import with_finger_bones
+from ai_engine.contract import BadRequest
 from ai_engine.errors import BadRig
 
 from ..core.batch import BatchError, save
 from ..core.worker_client import run_blocking
 from ..retarget.read_rig import check_target, rigspec_from_armature
 from ..retarget.write import preset_for
-from .write import apply_capture, health_line
+from .write import apply_capture
 from .write_face import create_missing_shape_keys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("video", help="the performance video")
+    parser.add_argument("video", nargs="+", help="the performance video (several: one per calibrated camera)")
+    parser.add_argument(
+        "--calibration", default=None, help="the cameras' calibration (.qca.txt, .toml, .yml)"
+    )
+    parser.add_argument(
+        "--sync", choices=SYNC_MODES, default=SYNC_MODES[0], help="line videos up by motion or as filmed"
+    )
     parser.add_argument("--target", required=True, help="the .blend holding the character")
     parser.add_argument("--armature", default=None, help="the armature object's name (body, fingers)")
     parser.add_argument("--face-mesh", default=None, help="the mesh object with the face shape keys")
     parser.add_argument("--blend", required=True, help="the .blend to write")
-    parser.add_argument("--parts", default="body,face,hands", help="comma-separated: body,face,hands")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, among {','.join(PARTS)}")
     parser.add_argument("--smoothing", type=float, default=0.5, help="0 (raw) … 1 (heavy)")
     parser.add_argument("--neutral-frame", type=int, default=-1, help="video frame with a relaxed face")
     parser.add_argument("--create-shape-keys", action="store_true", help="add missing ARKit shape keys")
@@ -49,9 +65,13 @@ def _object(name: str | None, kind: str, blend: str) -> bpy.types.Object | None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    video = os.path.abspath(args.video)
-    if not os.path.isfile(video):
-        raise BatchError(f"Video not found: {video}.")
+    videos = [os.path.abspath(v) for v in args.video]
+    for video in videos:
+        if not os.path.isfile(video):
+            raise BatchError(f"Video not found: {video}.")
+    if len(videos) > 1 and not args.calibration:
+        raise BatchError("Several videos need --calibration FILE (their cameras' calibration).")
+    video = videos[0]
     rig_blend = os.path.abspath(args.target)
     if not os.path.isfile(rig_blend):
         raise BatchError(f"Target .blend not found: {rig_blend}.")
@@ -60,46 +80,57 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     bpy.ops.wm.open_mainfile(filepath=rig_blend)
     armature = _object(args.armature, "ARMATURE", rig_blend)
     mesh = _object(args.face_mesh, "MESH", rig_blend)
-    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
-    request: dict[str, Any] = {
-        "video": video,
-        "parts": parts,
-        "smoothing": args.smoothing,
-        "neutral_frame": args.neutral_frame,
-        "foot_lock": not args.no_foot_lock,
-        # The track and its QA overlay go next to OUT.blend, where a TD will look for them.
-        "out": str(Path(args.blend).resolve().with_name(Path(args.blend).stem + "_track.npz")),
-    }
+    try:
+        options = CaptureOptions(
+            parts=parse_parts(args.parts), smoothing=args.smoothing, neutral_frame=args.neutral_frame
+        )
+    except BadRequest as exc:
+        raise BatchError(str(exc)) from exc
+    rig = None
     bone_map: dict[str, str] = {}
     if armature is not None:
         try:
             check_target(armature)
             preset = with_finger_bones(preset_for(armature, "AUTO")[0], [b.name for b in armature.data.bones])
             bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
-            if "body" in parts:
-                spec, _ = rigspec_from_armature(armature, preset)
-                spec.validate()
-                request["rig_spec"] = spec.to_dict()
+            if "body" in options.parts:
+                rig, _ = rigspec_from_armature(armature, preset)
+                rig.validate()
         except BadRig as exc:
             raise BatchError(str(exc)) from exc
-    result = run_blocking("capture.capture_to_rig", request, label="capture", echo=not args.json)
+    request = CaptureToRigRequest(
+        capture=CaptureRequest(
+            video=video,
+            options=options,
+            # The track and its QA overlay go next to OUT.blend, where a TD will look for them.
+            out=str(Path(args.blend).resolve().with_name(Path(args.blend).stem + "_track.npz")),
+            more_videos=tuple(videos[1:]),
+            calibration=os.path.abspath(args.calibration) if args.calibration else None,
+            sync=args.sync,
+        ),
+        rig=rig,
+        foot_lock=not args.no_foot_lock,
+    )
+    warnings: list[str] = []
+    result = run_blocking(CAPTURE_TO_RIG, request, label="capture", echo=not args.json, warnings=warnings)
     created = create_missing_shape_keys(mesh) if mesh is not None and args.create_shape_keys else []
     made = apply_capture(
         bpy.context.scene, result, armature=armature, mesh=mesh, head_from_face=True, bone_map=bone_map
     )
     blend = save(args.blend)
+    captured = result.capture
     return {
         "blend": blend,
-        "track": result["track"],
-        "overlay": result.get("overlay"),
-        "frames": result["frames"],
-        "fps": round(float(result["fps"]), 6),
+        "track": str(captured.track),
+        "overlay": str(captured.overlay) if captured.overlay else None,
+        "frames": captured.frames,
+        "fps": round(captured.fps, 6),
         **{k: v for k, v in made.items() if k != "shape_keys_driven"},
         "shape_keys_driven": made.get("shape_keys_driven", 0),
         "shape_keys_created": created,
-        "health": health_line(result["report"]),
-        "report": result["report"],
-        "warnings": result.get("warnings", []),
+        "health": captured.report.line(),
+        "report": captured.report.to_dict(),
+        "warnings": warnings,
     }
 
 
@@ -134,22 +165,19 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     target = rigify_rig("rig")
     preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
     spec, _used = rigspec_from_armature(target, preset)
-    result = run_blocking(
-        "capture.capture_to_rig",
-        {
-            "video": video,
-            "parts": ["body", "hands"],
-            "rig_spec": spec.to_dict(),
-            "out": str(out / "capture_track.npz"),
-        },
-        label="capture",
+    request = CaptureToRigRequest(
+        capture=CaptureRequest(
+            video=video, options=CaptureOptions(parts=("body", "hands")), out=str(out / "capture_track.npz")
+        ),
+        rig=spec,
     )
+    result = run_blocking(CAPTURE_TO_RIG, request, label="capture")
     made = apply_capture(bpy.context.scene, result, armature=target, mesh=None, bone_map=preset["bone_map"])
     blend = save(str(out / "capture.blend"))
     return {
         "blend": blend,
         "action": made.get("body_action"),
         "frames": f"{made['frame_start']}-{made['frame_end']}",
-        "overlay": result.get("overlay"),
-        "health": health_line(result["report"]),
+        "overlay": str(result.capture.overlay) if result.capture.overlay else None,
+        "health": result.capture.report.line(),
     }

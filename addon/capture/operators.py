@@ -14,27 +14,18 @@ import bpy
 from ..core.jobs import EngineJobOperator, JobInputError
 
 
-class CLAPPER_OT_capture(EngineJobOperator, bpy.types.Operator):
-    """Capture the video's performance onto the armature and face mesh (Esc cancels; nothing changes then)"""
+class _CaptureJob(EngineJobOperator):
+    """What the capture operators share: when they run, and how their result lands on the rig."""
 
-    bl_idname = "clapper.capture"
-    bl_label = "Capture"
     bl_options = {"REGISTER", "UNDO"}
-    job_label = "Capturing"
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
         return context.scene is not None and context.mode == "OBJECT"
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
-        from .read import capture_request
-
-        request, _bone_map = capture_request(context.scene.clapper.capture)
-        return "capture.capture_to_rig", request
-
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+    def apply_result(self, context: bpy.types.Context, result: Any) -> None:
         from ..retarget.write import preset_for
-        from .write import apply_capture, health_line
+        from .write import apply_capture
 
         props = context.scene.clapper.capture
         bone_map: dict[str, str] = {}
@@ -55,13 +46,45 @@ class CLAPPER_OT_capture(EngineJobOperator, bpy.types.Operator):
         props.last_report = (
             f"{', '.join(actions) or 'no action'}: frames {made['frame_start']}–{made['frame_end']}"
         )
-        props.last_health = health_line(result["report"])
-        props.last_overlay = result.get("overlay") or ""
-        props.last_track = result["track"]
+        captured = result.capture
+        props.last_health = captured.report.line()
+        props.last_overlay = str(captured.overlay or "")
+        props.last_track = str(captured.track)
         props.missing_shape_keys = ", ".join(made.get("missing_shape_keys", []))
-        for message in result.get("warnings", []):
-            self.report({"WARNING"}, message)  # type: ignore[attr-defined]
         self.report({"INFO"}, f"{props.last_report} ({props.last_health})")  # type: ignore[attr-defined]
+
+
+class CLAPPER_OT_capture(_CaptureJob, bpy.types.Operator):
+    """Capture the video's performance onto the armature and face mesh (Esc cancels; nothing changes then)"""
+
+    bl_idname = "clapper.capture"
+    bl_label = "Capture"
+    bl_options = {"REGISTER", "UNDO"}
+    job_label = "Capturing"
+
+    def build_job(self, context: bpy.types.Context) -> tuple[Any, Any]:
+        from ai_engine.capture.contract import CAPTURE_TO_RIG
+
+        from .read import capture_request
+
+        return CAPTURE_TO_RIG, capture_request(context.scene.clapper.capture)
+
+
+class CLAPPER_OT_capture_resolve(_CaptureJob, bpy.types.Operator):
+    """Solve the last capture again with the foot contacts as keyed on the armature (clapper_contact_L/R),
+    and bake it as a new body action (Esc cancels; nothing changes then)"""
+
+    bl_idname = "clapper.capture_resolve"
+    bl_label = "Re-solve With Contacts"
+    bl_options = {"REGISTER", "UNDO"}
+    job_label = "Re-solving"
+
+    def build_job(self, context: bpy.types.Context) -> tuple[Any, Any]:
+        from ai_engine.capture.contract import RESOLVE
+
+        from .read import resolve_request
+
+        return RESOLVE, resolve_request(context.scene.clapper.capture, context.scene.frame_start)
 
 
 class CLAPPER_OT_capture_create_shape_keys(bpy.types.Operator):
@@ -126,6 +149,7 @@ class CLAPPER_OT_capture_open_overlay(bpy.types.Operator):
 
 classes = (
     CLAPPER_OT_capture,
+    CLAPPER_OT_capture_resolve,
     CLAPPER_OT_capture_create_shape_keys,
     CLAPPER_OT_capture_check_shape_keys,
     CLAPPER_OT_capture_open_overlay,

@@ -43,6 +43,8 @@ class CLAPPER_PT_capture(bpy.types.Panel):
                 box.label(text=", ".join(names[start : start + 3]))
             box.operator("clapper.capture_create_shape_keys", icon="ADD")
         col.operator("clapper.capture", icon="OUTLINER_OB_ARMATURE")
+        if props.last_track and props.target is not None:
+            col.operator("clapper.capture_resolve", icon="CON_FLOOR")
         if props.last_report:
             col.label(text=props.last_report, icon="INFO")
         if props.last_health:

@@ -55,9 +55,10 @@ class ClapperCaptureProps(bpy.types.PropertyGroup):
     missing_shape_keys: bpy.props.StringProperty(name="Missing Shape Keys", default="")
 
     def parts(self) -> list[str]:
-        return [
-            p for p, on in (("body", self.use_body), ("face", self.use_face), ("hands", self.use_hands)) if on
-        ]
+        """The ticked parts, in the engine's order (``ai_engine.capture.contract.PARTS``)."""
+        from ai_engine.capture.contract import PARTS
+
+        return [p for p in PARTS if getattr(self, f"use_{p}")]
 
 
 classes = (ClapperCaptureProps,)

@@ -7,17 +7,19 @@ from typing import Any
 
 import bpy
 
+from ai_engine.capture.contract import CaptureOptions, CaptureRequest, CaptureToRigRequest, ResolveRequest
 from ai_engine.capture.to_skeleton import with_finger_bones
+from ai_engine.contract import BadRequest
 from ai_engine.errors import BadRig
 
 from ..core.jobs import JobInputError
 from ..retarget.read_rig import check_target, rigspec_from_armature
 from ..retarget.write import preset_for
-from .write import check_capture_targets
+from .write import check_capture_targets, read_contacts
 
 
-def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The job request from the panel's settings, and the bone map used (for head rotation).
+def capture_request(props: Any) -> CaptureToRigRequest:
+    """The job request from the panel's settings.
 
     Raises:
         JobInputError: no video, no part chosen, nothing to put the result on, or a bad rig.
@@ -34,28 +36,62 @@ def capture_request(props: Any) -> tuple[dict[str, Any], dict[str, str]]:
         check_capture_targets(props.target, props.face_mesh)
     except ValueError as exc:
         raise JobInputError(str(exc)) from exc
-    request: dict[str, Any] = {
-        "video": video,
-        "parts": parts,
-        "smoothing": props.smoothing,
-        "neutral_frame": props.neutral_frame,
-        "foot_lock": props.foot_lock,
-    }
-    bone_map: dict[str, str] = {}
-    if props.target is not None:
-        try:
-            target = check_target(props.target)
-            preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
-            bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
-            if "body" in parts:
-                spec, _ = rigspec_from_armature(target, preset)
-                missing = spec.missing_bones()
-                if missing:
-                    raise JobInputError(
-                        f"'{target.name}' lacks bones the map needs: {', '.join(missing)}. "
-                        "Fix the map in the Retarget panel."
-                    )
-                request["rig_spec"] = spec.to_dict()
-        except BadRig as exc:
-            raise JobInputError(str(exc)) from exc
-    return request, bone_map
+    try:
+        options = CaptureOptions(
+            parts=tuple(parts), smoothing=props.smoothing, neutral_frame=props.neutral_frame
+        )
+    except BadRequest as exc:
+        raise JobInputError(str(exc)) from exc
+    rig = _rig(props, parts) if props.target is not None else None
+    request = CaptureToRigRequest(
+        capture=CaptureRequest(video=video, options=options), rig=rig, foot_lock=props.foot_lock
+    )
+    return request
+
+
+def _rig(props: Any, parts: list[str]) -> Any:
+    """The target's RigSpec (None without body capture). Raises JobInputError on a bad rig."""
+    try:
+        target = check_target(props.target)
+        preset = with_finger_bones(preset_for(target, "AUTO")[0], [b.name for b in target.data.bones])
+        if "body" not in parts:
+            return None
+        rig, _ = rigspec_from_armature(target, preset)
+        missing = rig.missing_bones()
+        if missing:
+            raise JobInputError(
+                f"'{target.name}' lacks bones the map needs: {', '.join(missing)}. Fix the map in the Retarget panel."
+            )
+        return rig
+    except BadRig as exc:
+        raise JobInputError(str(exc)) from exc
+
+
+def resolve_request(props: Any, frame_start: int) -> ResolveRequest:
+    """Re-solve the last capture with the contacts keyed on the armature (frame_start: the scene frame
+    of the track's first frame).
+
+    Raises:
+        JobInputError: no capture yet, no armature, or no contact keys.
+    """
+    from ai_engine.capture.track import MotionTrack
+    from ai_engine.errors import BadMotionFile
+
+    track = bpy.path.abspath(props.last_track) if props.last_track else ""
+    if not track or not os.path.isfile(track):
+        raise JobInputError("No capture to re-solve yet: Capture first.")
+    if props.target is None or props.target.type != "ARMATURE":
+        raise JobInputError("Pick the armature the capture was put on.")
+    try:
+        frames = MotionTrack.load(track).frame_count
+        left, right = read_contacts(props.target, frame_start, frames)
+    except (ValueError, BadMotionFile) as exc:
+        raise JobInputError(str(exc)) from exc
+    return ResolveRequest(
+        track=track,
+        left_contacts=left,
+        right_contacts=right,
+        rig=_rig(props, ["body"]),
+        foot_lock=props.foot_lock,
+        smoothing=props.smoothing,
+    )

@@ -7,12 +7,12 @@ cancelled job — or a bad target — leaves the rig, its shape keys and actions
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import bpy
 import numpy as np
 
+from ai_engine.capture.contract import CaptureToRigResult
 from ai_engine.capture.track import MotionTrack
 
 from .write_face import bake_face, head_bones
@@ -29,27 +29,90 @@ def check_capture_targets(armature: bpy.types.Object | None, mesh: bpy.types.Obj
             raise ValueError(f"'{obj.name}' is linked from a library: make a library override first.")
 
 
-def health_line(report: dict[str, Any]) -> str:
-    """One line for the panel: frames tracked, gaps, swaps fixed, per part."""
-    parts = []
-    body = report.get("body")
-    if isinstance(body, dict):
-        parts.append(
-            f"body {body['tracked_frames']}/{report['frames']} tracked, {body['interpolated_frames']} filled, "
-            f"{len(body['gaps_left_empty'])} gaps left, {body['swaps_fixed']} swaps fixed"
+CONTACT_PROPERTIES = ("clapper_contact_L", "clapper_contact_R")  # left, right foot: 1 planted, 0 free
+
+
+def _contact_fcurve(armature: bpy.types.Object, prop: str, *, create: bool) -> Any:
+    from ..retarget.action import LAYERED_ACTIONS
+
+    ad = armature.animation_data
+    action = ad.action if ad is not None else None
+    if action is None:
+        return None
+    path = f'["{prop}"]'
+    if LAYERED_ACTIONS:
+        if ad.action_slot is None or not len(action.layers) or not len(action.layers[0].strips):
+            return None
+        bag = action.layers[0].strips[0].channelbag(ad.action_slot, ensure=create)
+        if bag is None:
+            return None
+        curves = bag.fcurves
+    else:
+        curves = action.fcurves
+    fc = curves.find(path)
+    if fc is None and create:
+        fc = (
+            curves.new(path, index=0, group_name="Clapper contacts")
+            if LAYERED_ACTIONS
+            else curves.new(path, index=0, action_group="Clapper contacts")
         )
-    face = report.get("face")
-    if isinstance(face, dict):
-        parts.append(f"face {face['tracked_frames']}/{report['frames']}")
-    hands = report.get("hands")
-    if isinstance(hands, dict):
-        parts.append(f"hands L {hands['left']['tracked_frames']} R {hands['right']['tracked_frames']}")
-    return "; ".join(parts)
+    return fc
+
+
+def key_contacts(armature: bpy.types.Object, contacts: np.ndarray, frame_start: int) -> int:
+    """Key the planted feet as ``clapper_contact_L``/``_R`` custom properties (1 planted, 0 free,
+    constant interpolation, a key where the state changes) in the armature's active action, for an
+    animator to edit before Re-solve. Returns the number of keys."""
+    keys = 0
+    for side, prop in enumerate(CONTACT_PROPERTIES):
+        armature[prop] = 0
+        armature.id_properties_ui(prop).update(
+            min=0,
+            max=1,
+            description="1 where this foot is planted on the floor (Clapper); edit, then Re-solve",
+        )
+        fc = _contact_fcurve(armature, prop, create=True)
+        values = contacts[:, side].astype(np.float32)
+        changes = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        points = fc.keyframe_points
+        points.clear()
+        points.add(len(changes))
+        co = np.empty(2 * len(changes), np.float32)
+        co[0::2] = changes + frame_start
+        co[1::2] = values[changes]
+        points.foreach_set("co", co)
+        points.foreach_set("handle_left", co)
+        points.foreach_set("handle_right", co)
+        for point in points:
+            point.interpolation = "CONSTANT"
+        fc.update()
+        keys += len(changes)
+    return keys
+
+
+def read_contacts(
+    armature: bpy.types.Object, frame_start: int, frames: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The frames (of the track, from 0) where the rig's contact keys say each foot is planted.
+
+    Raises:
+        ValueError: the armature's action has no contact keys (capture onto it first).
+    """
+    out = []
+    for prop in CONTACT_PROPERTIES:
+        fc = _contact_fcurve(armature, prop, create=False)
+        if fc is None:
+            raise ValueError(
+                f"'{armature.name}' has no foot contact keys ({prop}) in its action: capture onto it first, "
+                "then edit the keys and Re-solve."
+            )
+        out.append(tuple(i for i in range(frames) if fc.evaluate(frame_start + i) > 0.5))
+    return out[0], out[1]
 
 
 def apply_capture(
     scene: bpy.types.Scene,
-    result: dict[str, Any],
+    result: CaptureToRigResult,
     *,
     armature: bpy.types.Object | None,
     mesh: bpy.types.Object | None,
@@ -62,16 +125,19 @@ def apply_capture(
     from ai_engine.retarget.animation import BoneAnimation
 
     from ..retarget.action import bake_action
-    from ..retarget.write import apply_retarget, set_scene_rate
+    from ..retarget.write import set_scene_rate
 
     check_capture_targets(armature, mesh)
-    track = MotionTrack.load(result["track"])
+    track = MotionTrack.load(result.capture.track)
     start = scene.frame_start if frame_start is None else frame_start
-    name = result.get("source_name") or Path(result["track"]).stem
+    name = result.capture.source_name or result.capture.track.stem
     made: dict[str, Any] = {"frame_start": start, "frame_end": start + track.frame_count - 1}
-    if armature is not None and result.get("animation"):
-        done = apply_retarget(scene, armature, result, frame_start=start, action_name=f"{name} Body")
-        made["body_action"] = done["action"]
+    if armature is not None and result.animation is not None:
+        body = BoneAnimation.load(result.animation)
+        made["body_action"] = bake_action(armature, body, name=f"{name} Body", frame_start=start).action
+        set_scene_rate(scene, body.fps)
+        if track.foot_contacts is not None and track.body_world.shape[0]:
+            made["contact_keys"] = key_contacts(armature, track.foot_contacts, start)
     elif armature is not None and head_from_face and track.face_valid.any() and bone_map:
         bones = head_bones(armature, bone_map)
         if bones:

@@ -27,6 +27,7 @@ from typing import Any
 import bpy
 
 from ..core.compat import all_strips
+from ..footage.write import SOURCE_PROPERTY
 
 MARKER_PREFIX = "✂ "
 
@@ -78,14 +79,15 @@ def chain_of(editor: Any, strip: Any) -> list[Any]:
 
 
 def sound_partners(editor: Any, movie: Any) -> list[Any]:
-    """Sound strips carrying the movie's own audio: same file, same start, same container."""
+    """Sound strips carrying the movie's own audio (the file itself, or a copy of one of its further
+    audio tracks that names it in ``SOURCE_PROPERTY``): same start, same container."""
     media = strip_media(movie)
     container = container_of(movie)
     return [
         s
         for s in all_strips(editor)
         if s.type == "SOUND"
-        and strip_media(s) == media
+        and (strip_media(s) == media or media_path(s.get(SOURCE_PROPERTY, "")) == media)
         and abs(s.frame_start - movie.frame_start) < 0.5
         and container_of(s) == container
     ]

@@ -10,7 +10,7 @@ import bpy
 
 from ..core.batch import BatchError, open_or_new, save
 from ..core.worker_client import run_blocking
-from .write import add_footage
+from .write import add_footage, audio_folder
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,21 +27,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     video = os.path.abspath(args.video)
     warnings: list[str] = []
-    info = run_blocking(
-        PROBE, ProbeRequest(video=video), label="probe", echo=not args.json, warnings=warnings
-    ).info
+    probed = run_blocking(
+        PROBE,
+        ProbeRequest(video=video, audio_dir=audio_folder(args.blend)),
+        label="probe",
+        echo=not args.json,
+        warnings=warnings,
+    )
+    info = probed.info
     open_or_new(args.blend)
     scene = bpy.context.scene
     if scene is None:
         raise BatchError("The .blend has no scene to add the footage to.")
     start = args.frame_start if args.frame_start is not None else scene.frame_start
-    added = add_footage(scene, info, frame_start=start, match_scene=not args.keep_scene_rate)
+    added = add_footage(
+        scene, info, frame_start=start, match_scene=not args.keep_scene_rate, audio_files=probed.audio_files
+    )
     path = save(args.blend)
     return {
         "blend": path,
         "scene": scene.name,
         "movie_strip": added.movie,
         "sound_strip": added.sound,
+        "sound_strips": list(added.sounds),
         "channel": added.channel,
         "frame_start": added.frame_start,
         "frame_end": added.frame_end,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 from ..core.jobs import EngineJobOperator, JobInputError
 from ..core.properties import PATH_OPTIONS
-from .write import add_footage
+from .write import add_footage, audio_folder
 
 
 def describe(info: VideoInfo) -> str:
@@ -28,7 +28,8 @@ def describe(info: VideoInfo) -> str:
     ]
     if info.rotation:
         parts.append(f"rotated {info.rotation}°")
-    parts.append("with audio" if info.has_audio else "no audio")
+    tracks = len(info.audio_tracks)
+    parts.append(f"{tracks} audio tracks" if tracks > 1 else "with audio" if info.has_audio else "no audio")
     return ", ".join(parts)
 
 
@@ -80,14 +81,14 @@ class CLAPPER_OT_add_footage(EngineJobOperator, bpy.types.Operator):
             )
         if not os.path.exists(path):
             raise JobInputError(f"Video not found: {path}. Check the path.")
-        return PROBE, ProbeRequest(video=path)
+        return PROBE, ProbeRequest(video=path, audio_dir=audio_folder())
 
     def apply_result(self, context: bpy.types.Context, result: ProbeResult) -> None:
         info = result.info
         scene = context.scene
         start = self.frame_start if self.frame_start >= 0 else scene.frame_current
         match = self.match_scene and context.scene.clapper.footage.match_scene
-        added = add_footage(scene, info, frame_start=start, match_scene=match)
+        added = add_footage(scene, info, frame_start=start, match_scene=match, audio_files=result.audio_files)
         summary = describe(info)
         scene.clapper.footage.last_report = summary
         where = f"channel {added.channel}, frames {added.frame_start}–{added.frame_end}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -16,15 +18,30 @@ if TYPE_CHECKING:
     from ai_engine.video import VideoInfo
 
 
+SOURCE_PROPERTY = "clapper_source"
+"""Custom property on a sound strip made from a copied audio track: the movie file it belongs to
+(so cutting the movie cuts that sound too)."""
+
+
+def audio_folder(blend_path: str | None = None) -> str:
+    """Where the engine copies audio tracks 2, 3 …: ``clapper_audio/`` beside the saved .blend
+    (the copies travel with the project), else Blender's per-user data folder."""
+    blend = blend_path if blend_path is not None else bpy.data.filepath
+    if blend:
+        return os.path.join(os.path.dirname(os.path.abspath(blend)), "clapper_audio")
+    return bpy.utils.user_resource("DATAFILES", path=os.path.join("clapper", "audio"))  # the engine creates it
+
+
 @dataclass
 class AddedFootage:
     movie: str
-    sound: str | None
+    sound: str | None  # the first audio track's strip
     channel: int
     frame_start: int
     frame_end: int
     scene_fps: float
     warnings: tuple[str, ...] = ()
+    sounds: tuple[str, ...] = ()  # every audio track's strip, in track order
 
 
 def scene_rate(fps: float) -> tuple[int, float]:
@@ -62,9 +79,18 @@ def free_channel(sequence_editor: Any, start: int, length: int, needed: int) -> 
 
 
 def add_footage(
-    scene: bpy.types.Scene, info: VideoInfo, *, frame_start: int, match_scene: bool
+    scene: bpy.types.Scene,
+    info: VideoInfo,
+    *,
+    frame_start: int,
+    match_scene: bool,
+    audio_files: Sequence[str] = (),
 ) -> AddedFootage:
-    """Add ``info`` (what the engine probed) as movie (+ sound) strips at ``frame_start``."""
+    """Add ``info`` (what the engine probed) as a movie strip and one sound strip per audio track.
+
+    Blender plays a file's first audio stream only: that track's strip reads the video itself, the
+    others read ``audio_files`` (the engine's copies of tracks 2, 3 …, from the probe job).
+    """
     path = info.path
     if match_scene:
         fps, base = scene_rate(float(info.nominal_fps if info.variable_frame_rate else info.fps))
@@ -73,8 +99,9 @@ def add_footage(
     name = Path(path).stem
     # Blender decides the movie's length in timeline frames; a scratch strip tells us, so the
     # channel search uses the real extent.
-    with_sound = info.has_audio and sound_supported()
-    needed = 2 if with_sound else 1
+    with_sound = sound_supported()  # the bpy 4.2.23 module has no Audaspace: no sound strips
+    sources = (([path] if info.has_audio else []) + list(audio_files)) if with_sound else []
+    needed = 1 + len(sources)
     movie = editor_strips(editor).new_movie(name=name, filepath=path, channel=128, frame_start=frame_start)
     try:
         length = movie.frame_final_duration
@@ -83,22 +110,28 @@ def add_footage(
     except Exception:
         editor_strips(editor).remove(movie)
         raise
-    sound_name = None
-    if with_sound:
+    sounds = []
+    for number, source in enumerate(sources):
         sound = editor_strips(editor).new_sound(
-            name=f"{name} audio", filepath=path, channel=channel + 1, frame_start=frame_start
+            name=f"{name} audio" if number == 0 else f"{name} audio {number + 1}",
+            filepath=source,
+            channel=channel + 1 + number,
+            frame_start=frame_start,
         )
-        sound_name = sound.name
+        if source != path:
+            sound[SOURCE_PROPERTY] = path
+        sounds.append(sound.name)
     frame_end = frame_start + length - 1
     if match_scene:
         scene.frame_start = frame_start
         scene.frame_end = frame_end
     return AddedFootage(
         movie.name,
-        sound_name,
+        sounds[0] if sounds else None,
         channel,
         frame_start,
         frame_end,
         scene.render.fps / scene.render.fps_base,
         () if with_sound or not info.has_audio else (NO_SOUND_WARNING,),
+        tuple(sounds),
     )

@@ -19,7 +19,7 @@ from .write_material import assign_material, build_material
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "model", help="preset name (fire, smoke, magic, caustics, grunge) or a .pt model file"
+        "model", help="preset name (see 'python -m ai_engine fx presets') or a .pt model file"
     )
     parser.add_argument("--blend", required=True, help="the .blend to write (opened first when it exists)")
     parser.add_argument(
@@ -67,36 +67,40 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     blend = Path(args.blend).resolve()
     out_dir = blend.parent / f"{blend.stem}_textures"
     model = str(Path(args.model).resolve()) if Path(args.model).suffix == ".pt" else args.model
-    request = {
-        "model": model,
-        "size": args.size,
-        "seed": args.seed,
-        "frames": args.frames,
-        "hdr": args.hdr,
-        "out_dir": str(out_dir),
-    }
-    result = run_blocking("fx.generate", request, label="fx", echo=not args.json)
+    from ai_engine.contract import BadRequest
+    from ai_engine.fx.contract import GENERATE, GenerateRequest, GenerateResult
+
+    try:
+        request = GenerateRequest(
+            model=model, size=args.size, seed=args.seed, frames=args.frames, hdr=args.hdr, out_dir=out_dir
+        )
+    except BadRequest as exc:
+        raise BatchError(str(exc)) from exc
+    warnings: list[str] = []
+    result: GenerateResult = run_blocking(
+        GENERATE, request, label="fx", echo=not args.json, warnings=warnings
+    )
     images = load_result(result, pack=False)
     scene = bpy.context.scene
     material = build_material(
-        f"Clapper {result['name']}",
+        f"Clapper {result.name}",
         images,
-        kind=result["material"],
-        emission_peak=float(result.get("emission_peak", 1.0)),
+        kind=result.material,
+        emission_peak=result.emission_peak,
         frame_start=scene.frame_start,
     )
     assign_material(obj, material)
-    if result["frames"]:
-        scene.frame_end = max(scene.frame_end, scene.frame_start + len(result["frames"]) - 1)
+    if result.frames:
+        scene.frame_end = max(scene.frame_end, scene.frame_start + len(result.frames) - 1)
     path = save(args.blend)
-    return {
+    return {  # the verb's printed summary (JSON on stdout), not a job result
         "blend": path,
         "object": obj.name,
         "material": material.name,
-        "kind": result["material"],
-        "files": result["files"],
-        "frames": len(result["frames"]),
+        "kind": result.material,
+        "files": {kind: str(p) for kind, p in result.files.items()},
+        "frames": len(result.frames),
         "folder": str(out_dir),
-        "seconds": result["seconds"],
-        "warnings": result.get("warnings", []),
+        "seconds": result.seconds,
+        "warnings": warnings,
     }

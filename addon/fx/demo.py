@@ -21,16 +21,18 @@ def render_engine() -> str:
 
 def fire_loop_scene(out: Path) -> dict[str, Any]:
     """Generate a 512 px, 24-frame fire loop; plane + camera; render frame 1 to ``out/fx_fire.png``."""
-    request = {"model": "fire", "size": 512, "frames": 24, "seed": 0, "out_dir": str(out / "fx_fire")}
-    result = run_blocking("fx.generate", request, label="fx")
+    from ai_engine.fx.contract import GENERATE, GenerateRequest, GenerateResult
+
+    request = GenerateRequest(model="fire", size=512, frames=24, seed=0, out_dir=out / "fx_fire")
+    result: GenerateResult = run_blocking(GENERATE, request, label="fx")
     open_or_new(None)
     scene = bpy.context.scene
     plane = target_object(None, new_plane=True)
     material = build_material(
         "Clapper fire",
         load_result(result, pack=False),
-        kind=result["material"],
-        emission_peak=float(result["emission_peak"]),
+        kind=result.material,
+        emission_peak=result.emission_peak,
         frame_start=1,
     )
     assign_material(plane, material)
@@ -46,7 +48,7 @@ def fire_loop_scene(out: Path) -> dict[str, Any]:
                 node.inputs["Color"].default_value = (0.0, 0.0, 0.0, 1.0)
     scene.world = world
     scene.view_settings.view_transform = "Standard"  # show the texture's own colours
-    scene.frame_start, scene.frame_end = 1, len(result["frames"])
+    scene.frame_start, scene.frame_end = 1, len(result.frames)
     scene.render.engine = render_engine()
     scene.cycles.device = "CPU"
     scene.cycles.samples = 8
@@ -58,7 +60,7 @@ def fire_loop_scene(out: Path) -> dict[str, Any]:
     return {
         "blend": blend,
         "render": scene.render.filepath,
-        "frames": len(result["frames"]),
+        "frames": len(result.frames),
         "material": material.name,
-        "seconds": result["seconds"],
+        "seconds": result.seconds,
     }

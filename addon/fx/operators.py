@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
 from ..core.jobs import EngineJobOperator, JobInputError, active_job
-from .write_images import load_result
-from .write_material import assign_material, build_material
+
+if TYPE_CHECKING:  # the engine is imported inside functions only (registration never imports it)
+    from ai_engine.contract import JobSpec
+    from ai_engine.fx.contract import GenerateRequest, GenerateResult, TrainRequest, TrainResult
 
 TRAIN_PREVIEW_IMAGE = "Clapper Training Preview"
 
@@ -39,17 +41,20 @@ def model_choice(props: Any) -> str:
 
 
 def apply_generation(
-    context: bpy.types.Context, result: dict[str, Any], *, pack: bool, obj: bpy.types.Object | None
+    context: bpy.types.Context, result: GenerateResult, *, pack: bool, obj: bpy.types.Object | None
 ) -> bpy.types.Material | None:
     """Load the generated images and, when ``obj`` is given, give it a ready material."""
+    from .write_images import load_result
+    from .write_material import assign_material, build_material
+
     images = load_result(result, pack=pack)
     if obj is None:
         return None
     material = build_material(
-        f"Clapper {result['name']}",
+        f"Clapper {result.name}",
         images,
-        kind=result["material"],
-        emission_peak=float(result.get("emission_peak", 1.0)),
+        kind=result.material,
+        emission_peak=result.emission_peak,
         frame_start=context.scene.frame_start,
     )
     assign_material(obj, material)
@@ -64,7 +69,9 @@ class CLAPPER_OT_fx_generate(EngineJobOperator, bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
     job_label = "Generating effect"
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+    def build_job(self, context: bpy.types.Context) -> tuple[JobSpec[Any, Any], GenerateRequest]:
+        from ai_engine.fx.contract import GENERATE, GenerateRequest
+
         props = context.scene.clapper.fx
         model = model_choice(props)
         if props.make_material:
@@ -78,27 +85,29 @@ class CLAPPER_OT_fx_generate(EngineJobOperator, bpy.types.Operator):
                 raise JobInputError(f"{obj.name} ({obj.type}) cannot hold a material; select a mesh.")
         name = Path(model).stem if props.source == "MODEL" else model
         folder, self._pack = output_folder(name, props.seed)
-        return "fx.generate", {
-            "model": model,
-            "size": int(props.size),
-            "seed": props.seed,
-            "frames": props.frames,
-            "hdr": props.hdr,
-            "out_dir": folder,
-            "name": name,
-        }
+        if props.frames == 1:
+            raise JobInputError("A loop needs at least 2 frames; set Frames to 0 for a still image.")
+        return GENERATE, GenerateRequest(
+            model=model,
+            size=int(props.size),
+            seed=props.seed,
+            frames=props.frames,
+            hdr=props.hdr,
+            out_dir=Path(folder),
+            name=name,
+        )
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+    def apply_result(self, context: bpy.types.Context, result: GenerateResult) -> None:
         props = context.scene.clapper.fx
         obj = context.active_object if props.make_material else None
         if props.make_material and obj is None:
             raise JobInputError("The active object went away while generating; nothing was changed.")
         material = apply_generation(context, result, pack=getattr(self, "_pack", False), obj=obj)
-        made = f"{len(result['frames'])}-frame loop" if result["frames"] else f"{result['size']} px texture"
-        props.last_report = f"{result['name']}: {made} in {result['seconds']} s" + (
+        made = f"{len(result.frames)}-frame loop" if result.frames else f"{result.size} px texture"
+        props.last_report = f"{result.name}: {made} in {result.seconds} s" + (
             f", material '{material.name}' on {obj.name}" if material and obj else ""
         )
-        if result["frames"] and getattr(self, "_pack", False):
+        if result.frames and getattr(self, "_pack", False):
             self.report(
                 {"WARNING"},
                 "Flipbooks cannot be packed: save the .blend and generate again to keep the frames.",
@@ -131,7 +140,9 @@ class CLAPPER_OT_fx_train(EngineJobOperator, bpy.types.Operator):
     bl_options = {"REGISTER"}
     job_label = "Training effect"
 
-    def build_job(self, context: bpy.types.Context) -> tuple[str, dict[str, Any]]:
+    def build_job(self, context: bpy.types.Context) -> tuple[JobSpec[Any, Any], TrainRequest]:
+        from ai_engine.fx.contract import TRAIN, TrainRequest
+
         props = context.scene.clapper.fx
         folder = bpy.path.abspath(props.train_folder) if props.train_folder else ""
         if not folder or not os.path.isdir(folder):
@@ -143,23 +154,24 @@ class CLAPPER_OT_fx_train(EngineJobOperator, bpy.types.Operator):
         if not bpy.app.background:
             bpy.app.timers.register(lambda: _refresh_preview(preview), first_interval=2.0)
         resume = os.path.splitext(output)[0] + ".ckpt"
-        return "fx.train", {
-            "images": folder,
-            "out": output,
-            "minutes": props.train_minutes,
-            "preview_path": preview,
-            "preview_every": 10.0,
-            "resume": resume if os.path.isfile(resume) else None,
-        }
+        return TRAIN, TrainRequest(
+            images=Path(folder),
+            out=Path(output),
+            minutes=props.train_minutes,
+            preview_path=Path(preview),
+            preview_every=10.0,
+            resume=Path(resume) if os.path.isfile(resume) else None,
+        )
 
-    def apply_result(self, context: bpy.types.Context, result: dict[str, Any]) -> None:
+    def apply_result(self, context: bpy.types.Context, result: TrainResult) -> None:
         props = context.scene.clapper.fx
-        props.model_path = result["model"]
+        props.model_path = str(result.model)
         props.source = "MODEL"
-        metrics = result["card"].get("metrics", {})
+        metrics = result.metrics
+        coarse = metrics.coarse_ratio()
         props.last_report = (
-            f"Trained {os.path.basename(result['model'])}: {result['card']['steps']} steps, "
-            f"SWD {metrics.get('swd')} (photo floor {metrics.get('swd_floor')})"
+            f"Trained {result.model.name}: {result.steps} steps, SWD {metrics.ratio():.1f}× its floor"
+            + (f" ({coarse:.1f}× at the coarse scale)" if coarse is not None else "")
         )
         self.report({"INFO"}, props.last_report)
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 import bpy.utils.previews
 
+if TYPE_CHECKING:
+    from ai_engine.fx.contract import Preset
+
 _collection: Any = None
 
 
-def shipped_presets() -> list[dict[str, Any]]:
-    """The engine's preset catalogue (pure file reading: torch is not imported in Blender's UI)."""
-    from ai_engine.fx.catalog import list_presets
-
+def shipped_presets() -> tuple[Preset, ...]:
+    """The engine's preset catalogue (pure file reading: torch is not imported in Blender's UI);
+    () when the engine cannot be imported (the panel then says so)."""
+    try:
+        from ai_engine.fx.catalog import list_presets
+    except ImportError:
+        return ()
     return list_presets()
 
 
@@ -25,10 +31,10 @@ def preset_icon(name: str) -> int | str:
     if _collection is None:
         _collection = bpy.utils.previews.new()
     if name not in _collection:
-        thumbnail = next((p["thumbnail"] for p in shipped_presets() if p["name"] == name), None)
-        if not thumbnail:
+        thumbnail = next((p.thumbnail for p in shipped_presets() if p.name == name), None)
+        if thumbnail is None:
             return "TEXTURE"
-        _collection.load(name, thumbnail, "IMAGE")
+        _collection.load(name, str(thumbnail), "IMAGE")
     return int(_collection[name].icon_id)
 
 

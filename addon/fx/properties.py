@@ -8,6 +8,8 @@ import bpy
 
 from ..core.properties import PATH_OPTIONS
 
+TEXTURE_SIZES = (512, 1024, 2048, 4096)
+
 _enum_cache: list[tuple[str, str, str, int | str, int]] = []  # Blender needs the items kept alive
 
 
@@ -17,9 +19,7 @@ def preset_items(self: Any, context: bpy.types.Context | None) -> list[tuple[str
 
     _enum_cache.clear()
     for index, preset in enumerate(shipped_presets()):
-        _enum_cache.append(
-            (preset["name"], preset["label"], preset["description"], preset_icon(preset["name"]), index)
-        )
+        _enum_cache.append((preset.name, preset.label, preset.description, preset_icon(preset.name), index))
     if not _enum_cache:
         _enum_cache.append(("NONE", "No presets", "This build ships no presets", "ERROR", 0))
     return _enum_cache
@@ -29,7 +29,7 @@ class ClapperFxProps(bpy.types.PropertyGroup):
     source: bpy.props.EnumProperty(
         name="Source",
         items=[
-            ("PRESET", "Preset", "A built-in effect (fire, smoke, magic, caustics, grunge)"),
+            ("PRESET", "Preset", "A built-in effect (fire, smoke, caustics …)"),
             ("MODEL", "Trained Model", "A model file made by Train"),
         ],
         default="PRESET",
@@ -44,7 +44,7 @@ class ClapperFxProps(bpy.types.PropertyGroup):
     seed: bpy.props.IntProperty(name="Seed", default=0, min=0, description="Same seed, same texture")
     size: bpy.props.EnumProperty(
         name="Size",
-        items=[(str(s), f"{s} px", f"{s}×{s} tileable") for s in (512, 1024, 2048, 4096)],
+        items=[(str(s), f"{s} px", f"{s}×{s} tileable") for s in TEXTURE_SIZES],
         default="1024",
     )
     frames: bpy.props.IntProperty(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import bpy
+
+if TYPE_CHECKING:
+    from ai_engine.fx.contract import GenerateResult
 
 NON_COLOR_MAPS = ("normal", "roughness")
 
@@ -30,8 +32,8 @@ def _load(path: str, *, non_color: bool, pack: bool) -> bpy.types.Image:
     return image
 
 
-def load_result(result: dict[str, Any], *, pack: bool) -> LoadedImages:
-    """Load what an ``ai_engine.fx.jobs:generate`` result lists.
+def load_result(result: GenerateResult, *, pack: bool) -> LoadedImages:
+    """Load what an ``fx.generate`` result lists.
 
     Arguments:
         result: the job's result (``files`` for a still, ``frames`` for a loop).
@@ -39,27 +41,14 @@ def load_result(result: dict[str, Any], *, pack: bool) -> LoadedImages:
             Flipbooks stay on disk: Blender cannot pack image sequences.
     """
     loaded = LoadedImages()
-    for kind, path in result.get("files", {}).items():
-        image = _load(path, non_color=kind in NON_COLOR_MAPS, pack=pack)
-        image.name = f"{result['name']}_{kind}"
+    for kind, path in result.files.items():
+        image = _load(str(path), non_color=kind in NON_COLOR_MAPS, pack=pack)
+        image.name = f"{result.name}_{kind}"
         loaded.maps[kind] = image
-    frames = result.get("frames") or []
-    if frames:
-        image = bpy.data.images.load(frames[0], check_existing=False)
+    if result.frames:
+        image = bpy.data.images.load(str(result.frames[0]), check_existing=False)
         image.source = "SEQUENCE"
-        image.name = f"{result['name']}_loop"
+        image.name = f"{result.name}_loop"
         loaded.sequence = image
-        loaded.frames = len(frames)
+        loaded.frames = len(result.frames)
     return loaded
-
-
-def relative_if_possible(path: str) -> str:
-    """``//``-relative when the .blend is saved and the file sits below its folder."""
-    if not bpy.data.filepath:
-        return path
-    try:
-        return (
-            bpy.path.relpath(path) if os.path.commonpath([path, os.path.dirname(bpy.data.filepath)]) else path
-        )
-    except ValueError:  # another drive on Windows
-        return path

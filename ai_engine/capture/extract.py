@@ -1,8 +1,8 @@
-"""Video → raw ``MotionTrack``: decoding, MediaPipe inference and per-frame bookkeeping.
+"""Video → raw ``MotionTrack``: decoding, landmark inference (``runners``) and per-frame bookkeeping.
 
 Three things run at once so both cores work: ``video.iter_frames`` decodes in its own thread, the
 pose graph runs on the calling thread, and the face and hands graphs run on a helper thread on the
-same frame (MediaPipe releases the GIL while it infers). ``bench/capture.py`` measures the gain
+same frame (LiteRT, like MediaPipe, releases the GIL while a model runs). ``bench/capture.py`` measures the gain
 against a one-frame-at-a-time loop over the same models.
 """
 
@@ -22,7 +22,7 @@ from ..errors import VideoDecodeError
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from ..video import iter_frames, probe
 from .landmarks import POSE
-from .mediapipe_runners import FaceResult, FaceRunner, HandsResult, HandsRunner, PoseResult, PoseRunner
+from .runners import FaceResult, FaceRunner, HandsResult, HandsRunner, PoseResult, PoseRunner
 from .track import PARTS, MotionTrack
 
 # MediaPipe labels handedness as if the picture were a mirrored selfie; in ordinary footage its
@@ -178,6 +178,7 @@ def extract_track(
     max_side: int | None = None,
     concurrent: bool = True,
     decode_thread: bool = True,
+    backend: str | None = None,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> tuple[MotionTrack, ExtractStats]:
@@ -188,6 +189,7 @@ def extract_track(
         max_side: downscale frames so the longer side fits (None: full resolution).
         concurrent: run the face/hands graphs beside the pose graph (False: one after the other).
         decode_thread: decode in a background thread (False: decode, then infer, frame by frame).
+        backend: how landmarks are computed (``runners.BACKENDS``; None: ``runners.default_backend()``).
 
     Returns:
         The raw track (no swap fixing, gap filling or smoothing yet) and extraction statistics.
@@ -201,11 +203,11 @@ def extract_track(
     info = probe(video, should_stop=should_stop)
     stats = ExtractStats()
     want_body, want_face, want_hands = ("body" in parts), ("face" in parts), ("hands" in parts)
-    pose_runner = PoseRunner() if want_body else None
-    face_runner = FaceRunner() if want_face else None
+    pose_runner = PoseRunner(backend=backend) if want_body else None
+    face_runner = FaceRunner(backend=backend) if want_face else None
     # A second Face Mesh for head crops: its tracking state must not mix with the whole-frame one.
-    crop_face_runner = FaceRunner(max_faces=1) if want_face and want_body else None
-    hands_runner = HandsRunner() if want_hands else None
+    crop_face_runner = FaceRunner(max_faces=1, backend=backend) if want_face and want_body else None
+    hands_runner = HandsRunner(backend=backend) if want_hands else None
 
     def side_work(frame: np.ndarray, head: HeadBox | None) -> _Side:
         face = None
@@ -280,15 +282,17 @@ def extract_track(
     return track, stats
 
 
-def capture_image(rgb: np.ndarray, *, parts: tuple[str, ...] = PARTS, fps: float = 1.0) -> MotionTrack:
+def capture_image(
+    rgb: np.ndarray, *, parts: tuple[str, ...] = PARTS, fps: float = 1.0, backend: str | None = None
+) -> MotionTrack:
     """One photo (RGB uint8) → a one-frame raw ``MotionTrack``, MediaPipe in still-image mode.
 
     Used to check captures against annotated photos; the conversion is the same as for video.
     """
     size = (int(rgb.shape[1]), int(rgb.shape[0]))
-    pose_runner = PoseRunner(static_image_mode=True) if "body" in parts else None
-    face_runner = FaceRunner(static_image_mode=True) if "face" in parts else None
-    hands_runner = HandsRunner(static_image_mode=True) if "hands" in parts else None
+    pose_runner = PoseRunner(static_image_mode=True, backend=backend) if "body" in parts else None
+    face_runner = FaceRunner(static_image_mode=True, backend=backend) if "face" in parts else None
+    hands_runner = HandsRunner(static_image_mode=True, backend=backend) if "hands" in parts else None
     try:
         pose = pose_runner.process(rgb) if pose_runner else None
         side = _Side(

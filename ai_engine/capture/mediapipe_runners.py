@@ -1,4 +1,7 @@
-"""Thin wrappers around MediaPipe 0.10.21's legacy solutions (their models ship in the wheel).
+"""Thin wrappers around MediaPipe 0.10.21's legacy solutions, kept to compare against.
+
+Capture runs ``runners``' LiteRT backend; these exist where mediapipe 0.10.21 does (Python 3.11)
+and are picked with ``backend="mediapipe"`` (bench/capture*.py runs both side by side).
 
 Each runner turns one RGB frame into plain numpy arrays, so nothing downstream touches protobufs.
 Pose must use ``model_complexity=1``: complexities 0 and 2 try to download their models and fail
@@ -7,17 +10,12 @@ offline. MediaPipe releases the GIL inside ``process``, so runners in different 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .landmarks import FACE_LANDMARK_COUNT
+from .runners import POSE_TRACKING_CONFIDENCE, FaceResult, HandsResult, PoseResult
 
 POSE_MODEL_COMPLEXITY = 1
-# Pose keeps "tracking" a body for seconds after the person has left the picture when its tracking
-# threshold is the default 0.5 (measured: a whole 0.8 s absence coasted through); at 0.95 it lets go
-# within a few frames, and at 0.99 it starts dropping real frames of a turning person.
-POSE_TRACKING_CONFIDENCE = 0.95
 
 
 def _landmarks(landmark_list, count: int) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -25,26 +23,6 @@ def _landmarks(landmark_list, count: int) -> np.ndarray:  # type: ignore[no-unty
     for i, lm in enumerate(landmark_list.landmark):
         points[i] = (lm.x, lm.y, lm.z)
     return points
-
-
-@dataclass
-class PoseResult:
-    world: np.ndarray  # (33, 3) metres
-    image: np.ndarray  # (33, 3) normalised
-    visibility: np.ndarray  # (33,)
-
-
-@dataclass
-class FaceResult:
-    faces: list[np.ndarray]  # each (478, 3) normalised image coordinates
-
-
-@dataclass
-class HandsResult:
-    image: list[np.ndarray]  # each (21, 3) normalised
-    world: list[np.ndarray]  # each (21, 3) metres
-    labels: list[str]  # MediaPipe's handedness label ("Left"/"Right", assuming a mirrored image)
-    scores: list[float]
 
 
 class PoseRunner:

@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import NoPersonFound
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
+from .contract import PARTS, BodyHealth, CaptureOptions, HandsHealth, HealthReport, PartHealth
 from .extract import ExtractStats, extract_track
 from .face import ARKIT_BLENDSHAPES, face_curves
 from .filters import apply_swaps, detect_left_right_swaps, fill_gaps, identity_jumps, one_euro, runs_of_true
-from .track import PARTS, MotionTrack
+from .solve import solve_track
+from .track import MotionTrack
 
 
 @dataclass
-class CaptureOptions:
-    """What the artist chooses. ``smoothing`` 0 (raw) … 1 (heavy); gaps longer than
-    ``max_gap_seconds`` stay empty; ``neutral_frame`` is the frame with a relaxed face (None: automatic)."""
+class Captured:
+    """What ``capture()`` returns in-process: the cleaned track and its health report."""
 
-    parts: tuple[str, ...] = PARTS
-    smoothing: float = 0.5
-    max_gap_seconds: float = 0.5
-    neutral_frame: int | None = None
-    fix_swaps: bool = True
-    max_side: int | None = None
-    concurrent: bool = True
-
-
-@dataclass
-class CaptureResult:
     track: MotionTrack
-    report: dict[str, object]
-    warnings: list[str] = field(default_factory=list)
+    report: HealthReport
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.report.warnings
 
 
 def _part_health(
@@ -45,7 +38,7 @@ def _part_health(
         "interpolated_frames": int(filled.sum()),
         "missing_frames": int((~valid).sum()),
         "gaps_filled": len(runs_of_true(filled)),
-        "gaps_left_empty": [[a, b - 1] for a, b in missing],
+        "gaps_left_empty": tuple((int(a), int(b) - 1) for a, b in missing),
         "longest_gap_seconds": round(max((b - a for a, b in missing), default=0) / max(fps, 1e-6), 3),
     }
 
@@ -72,7 +65,7 @@ def capture(
     *,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
-) -> CaptureResult:
+) -> Captured:
     """Capture one performer's body, hands and face from a video.
 
     Returns:
@@ -90,12 +83,14 @@ def capture(
         parts=parts,
         max_side=options.max_side,
         concurrent=options.concurrent,
+        backend=options.backend,
         progress=sub_progress(progress, 0.0, 0.92),
         should_stop=should_stop,
     )
     check_stop(should_stop)
     _check_found(track, str(video), parts)
     progress(0.93, "cleaning up the track")
+    track.body_world_raw = track.body_world.copy()
     observed = {
         "body": track.body_valid.copy(),
         "face": track.face_valid.copy(),
@@ -118,6 +113,11 @@ def capture(
         observed["hands"] = track.hands_valid.copy()
     _fill_and_smooth(track, options, jumps)
     check_stop(should_stop)
+    track.with_defaults()
+    if "body" in parts and options.solve and track.body_valid.sum() >= 2:
+        progress(0.94, "solving the whole take")
+        solve_track(track, breaks=jumps)
+        check_stop(should_stop)
     if "face" in parts and track.face_valid.any():
         progress(0.96, "measuring the face")
         weights, head = face_curves(track.face, track.face_valid, track.image_size, options.neutral_frame)
@@ -126,19 +126,11 @@ def capture(
     else:
         track.face_blendshapes = np.full((track.frame_count, len(ARKIT_BLENDSHAPES)), np.nan, np.float32)
         track.blendshape_names = list(ARKIT_BLENDSHAPES)
-    report = _report(track, stats, observed, parts, swap_runs, options)
-    if jumps is not None and jumps.any():
-        frames = [int(t) for t in np.flatnonzero(jumps)]
-        report["tracker_jumps"] = frames
-        report["warnings"].append(  # type: ignore[attr-defined]
-            f"The body tracker jumped to another place (another person?) at frame(s) {frames[:5]}. "
-            "Trim the clip or crop it to one performer if the motion there is wrong."
-        )
-    track.meta = {"options": {k: v for k, v in vars(options).items()}, "health": report}
+    tracker_jumps = tuple(int(t) for t in np.flatnonzero(jumps)) if jumps is not None else ()
+    report = _report(track, stats, observed, parts, swap_runs, options, tracker_jumps)
+    track.meta = {**track.meta, "options": options.to_dict(), "health": report.to_dict()}
     progress(1.0, "capture done")
-    warnings = report["warnings"]
-    assert isinstance(warnings, list)
-    return CaptureResult(track, report, list(warnings))
+    return Captured(track, report)
 
 
 def _fill_and_smooth(track: MotionTrack, options: CaptureOptions, jumps: np.ndarray | None) -> None:
@@ -152,7 +144,8 @@ def _fill_and_smooth(track: MotionTrack, options: CaptureOptions, jumps: np.ndar
         track.body_interpolated = filled
         track.body_valid = observed | filled
         height = np.nanmedian(np.ptp(track.body_image[track.body_valid][..., 1], axis=1))
-        track.body_world = one_euro(track.body_world, track.body_valid, track.fps, s, 0.5, jumps)
+        if not options.solve:  # the whole-take solve smooths the body itself
+            track.body_world = one_euro(track.body_world, track.body_valid, track.fps, s, 0.5, jumps)
         track.body_image = one_euro(track.body_image, track.body_valid, track.fps, s, float(height), jumps)
     if track.face_valid.any():
         observed = track.face_valid.copy()
@@ -182,58 +175,70 @@ def _report(
     parts: tuple[str, ...],
     swap_runs: int,
     options: CaptureOptions,
-) -> dict[str, object]:
+    tracker_jumps: tuple[int, ...],
+) -> HealthReport:
     fps = track.fps
     warnings = list(stats.warnings)
-    report: dict[str, object] = {
-        "frames": track.frame_count,
-        "fps": fps,
-        "image_size": list(track.image_size),
-        "parts": list(parts),
-        "capture_fps": round(stats.frames_per_second, 2),
-        "max_faces_seen": stats.max_faces_seen,
-        "truncated_after": stats.truncated_after,
-        "max_gap_seconds": options.max_gap_seconds,
-    }
+    body = face = hands = None
     if "body" in parts:
-        body = _part_health(observed["body"], track.body_interpolated, track.body_valid, fps)
-        body["swaps_fixed"] = swap_runs
-        body["swapped_frames"] = int(track.body_swapped.sum())
-        report["body"] = body
+        body = BodyHealth(
+            **_part_health(observed["body"], track.body_interpolated, track.body_valid, fps),  # type: ignore[arg-type]
+            swaps_fixed=swap_runs,
+            swapped_frames=int(track.body_swapped.sum()),
+        )
         if not observed["body"].any():
             warnings.append(
                 "No body was tracked: film the performer's whole body (or at least the upper body)."
             )
-        elif body["gaps_left_empty"]:
+        elif body.gaps_left_empty:
             warnings.append(
-                f"The body was lost for up to {body['longest_gap_seconds']} s (frames "
-                + ", ".join(f"{a}–{b}" for a, b in body["gaps_left_empty"][:5])  # type: ignore[index]
+                f"The body was lost for up to {body.longest_gap_seconds} s (frames "
+                + ", ".join(f"{a}–{b}" for a, b in body.gaps_left_empty[:5])
                 + f"); gaps at the ends or longer than {options.max_gap_seconds} s are left empty, not invented."
             )
     if "face" in parts:
-        face = _part_health(observed["face"], track.face_interpolated, track.face_valid, fps)
-        report["face"] = face
+        face = PartHealth(**_part_health(observed["face"], track.face_interpolated, track.face_valid, fps))  # type: ignore[arg-type]
         if not observed["face"].any():
             warnings.append(
                 "No face was found, so there are no face curves: film the face closer and toward the camera."
             )
     if "hands" in parts:
-        report["hands"] = {
-            side: _part_health(
-                observed["hands"][:, i], track.hands_interpolated[:, i], track.hands_valid[:, i], fps
+        left, right = (
+            PartHealth(
+                **_part_health(  # type: ignore[arg-type]
+                    observed["hands"][:, i], track.hands_interpolated[:, i], track.hands_valid[:, i], fps
+                )
             )
-            for i, side in enumerate(("left", "right"))
-        }
+            for i in (0, 1)
+        )
+        hands = HandsHealth(left=left, right=right)
         if not observed["hands"].any():
             warnings.append(
                 "No hands were found, so there are no finger curls: keep the hands in the picture."
             )
-        if stats.hands_rejected:
-            report["hands_rejected"] = stats.hands_rejected
     if stats.frames_with_two_faces > max(3, 0.05 * track.frame_count):
         warnings.append(
             f"Two faces were seen in {stats.frames_with_two_faces} frames: the capture follows the person "
             "the body tracker locked onto. Crop the video to one performer if the track jumps between people."
         )
-    report["warnings"] = warnings
-    return report
+    if tracker_jumps:
+        warnings.append(
+            f"The body tracker jumped to another place (another person?) at frame(s) {list(tracker_jumps[:5])}. "
+            "Trim the clip or crop it to one performer if the motion there is wrong."
+        )
+    return HealthReport(
+        frames=track.frame_count,
+        fps=float(fps),
+        image_size=(int(track.image_size[0]), int(track.image_size[1])),
+        parts=parts,
+        capture_fps=round(float(stats.frames_per_second), 2),
+        max_gap_seconds=options.max_gap_seconds,
+        max_faces_seen=int(stats.max_faces_seen),
+        truncated_after=stats.truncated_after,
+        body=body,
+        face=face,
+        hands=hands,
+        hands_rejected=int(stats.hands_rejected) if "hands" in parts else 0,
+        tracker_jumps=tracker_jumps,
+        warnings=tuple(warnings),
+    )

@@ -13,6 +13,11 @@ Arrays (T = frames, NaN where a part was not seen and not interpolated):
 * ``body_valid`` / ``face_valid`` (T) bool, ``hands_valid`` (T, 2) bool: observed or interpolated.
 * ``body_interpolated`` / ``face_interpolated`` (T), ``hands_interpolated`` (T, 2): filled gaps.
 * ``body_swapped`` (T) bool: frames whose left/right labels were mirrored by MediaPipe and undone.
+* ``body_world_raw`` (T, 33, 3): MediaPipe's world landmarks as tracked, before any clean-up (kept for
+  comparison and re-solving); ``body_world`` is the whole-take solve's result when it ran.
+* ``body_confidence`` (T) 0…1 per frame (visibility × how well the solved body fits the picture).
+* ``foot_contacts`` (T, 2) bool: left/right foot planted on the floor (found, or edited on the rig).
+* ``body_root`` (T, 3) metres: the hips' centre in the (first) camera's frame (x right, y down, z ahead).
 * ``face_blendshapes`` (T, 52) in [0, 1] with ``blendshape_names``; ``head_rotation`` (T, 4) wxyz
   head rotation relative to the neutral frame, camera axes.
 """
@@ -27,10 +32,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadMotionFile
+from .contract import PARTS
 from .landmarks import FACE_LANDMARK_COUNT
 
-FORMAT_VERSION = 1
-PARTS: tuple[str, ...] = ("body", "face", "hands")
+FORMAT_VERSION = 2  # 2: body_world_raw, body_confidence, foot_contacts, body_root
 
 
 def _nan(*shape: int) -> np.ndarray:
@@ -59,6 +64,10 @@ class MotionTrack:
     face_blendshapes: np.ndarray
     blendshape_names: list[str]
     head_rotation: np.ndarray
+    body_world_raw: np.ndarray | None = None
+    body_confidence: np.ndarray | None = None
+    foot_contacts: np.ndarray | None = None
+    body_root: np.ndarray | None = None
     parts: tuple[str, ...] = PARTS
     source: str = ""
     meta: dict[str, object] = field(default_factory=dict)
@@ -91,13 +100,27 @@ class MotionTrack:
             parts=tuple(parts),
         )
 
+    def with_defaults(self) -> MotionTrack:
+        """Fill the arrays a version-1 file lacks (raw = cleaned body, no contacts, unknown root)."""
+        t = self.frame_count
+        if self.body_world_raw is None:
+            self.body_world_raw = self.body_world.copy()
+        if self.body_confidence is None:
+            self.body_confidence = np.where(self.body_valid, 1.0, 0.0).astype(np.float32)
+        if self.foot_contacts is None:
+            self.foot_contacts = np.zeros((t, 2), bool)
+        if self.body_root is None:
+            self.body_root = _nan(t, 3)
+        return self
+
     @property
     def frame_count(self) -> int:
         return int(self.body_valid.shape[0])
 
     def truncate(self, frames: int) -> None:
         """Keep the first ``frames`` frames (a video that ended early)."""
-        for name in _ARRAY_FIELDS:
+        self.with_defaults()
+        for name in _ARRAY_FIELDS + _OPTIONAL_ARRAYS:
             setattr(self, name, getattr(self, name)[:frames])
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -106,7 +129,8 @@ class MotionTrack:
         if path.suffix != ".npz":
             path = path.with_suffix(".npz")
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {name: getattr(self, name) for name in _ARRAY_FIELDS}
+        self.with_defaults()
+        arrays = {name: getattr(self, name) for name in _ARRAY_FIELDS + _OPTIONAL_ARRAYS}
         np.savez_compressed(
             path,
             format_version=np.int32(FORMAT_VERSION),
@@ -135,6 +159,7 @@ class MotionTrack:
                 if "format_version" not in data.files:
                     raise BadMotionFile(f"{path} is not a Clapper motion track (no format_version).")
                 values = {name: data[name] for name in _ARRAY_FIELDS}
+                extra = {name: data[name] for name in _OPTIONAL_ARRAYS if name in data.files}
                 return cls(
                     fps=float(data["fps"]),
                     image_size=tuple(int(v) for v in data["image_size"]),  # type: ignore[arg-type]
@@ -143,7 +168,8 @@ class MotionTrack:
                     source=str(data["source"]),
                     meta=json.loads(str(data["meta"])),
                     **values,
-                )
+                    **extra,
+                ).with_defaults()
         except BadMotionFile:
             raise
         except (OSError, ValueError, KeyError) as exc:
@@ -157,3 +183,4 @@ _ARRAY_FIELDS: tuple[str, ...] = (
     "body_valid", "face_valid", "hands_valid", "body_interpolated", "face_interpolated",
     "hands_interpolated", "body_swapped", "face_blendshapes", "head_rotation",
 )  # fmt: skip
+_OPTIONAL_ARRAYS: tuple[str, ...] = ("body_world_raw", "body_confidence", "foot_contacts", "body_root")

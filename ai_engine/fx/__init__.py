@@ -3,7 +3,7 @@
 Public API (heavy modules load on first use, so importing the package is cheap)::
 
     from ai_engine.fx import train, load_model, resolve_model, generate_texture, generate_loop
-    result = train("my_photos/", minutes=5)                 # TrainResult (EMA generator + card)
+    result = train("my_photos/", minutes=5)                 # TrainedGenerator (EMA generator + card)
     model = resolve_model("fire")                           # a preset, or a .pt path
     image = generate_texture(model, size=1024, seed=3)      # (1024, 1024, 3) float32, tiles
     for frame in generate_loop(model, size=512, frames=48): # closes without a pop
@@ -18,7 +18,7 @@ from typing import Any
 
 _EXPORTS = {
     "train": "train",
-    "TrainResult": "train",
+    "TrainedGenerator": "train",
     "load_model": "modelfile",
     "save_model": "modelfile",
     "FxModel": "modelfile",

@@ -3,17 +3,18 @@
 The add-on reads this module in Blender's UI (enum items, preview icons), so it only touches
 ``json`` and ``pathlib``. Each preset is ``presets/NAME.pt`` (weights + card), ``NAME.json`` (the card)
 and ``NAME.png`` (a thumbnail). What a preset is *for* (material kind, drift of its loops, emission
-peak) is fixed here, next to the procedural data it was trained on.
+peak) is recorded in its card's ``preset`` section when it is trained; ``USAGE`` below gives it for
+every preset Clapper knows how to train.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+from .contract import PRESET_NAMES, PRESETS_DIR, Metrics, Preset
 
 
 @dataclass(frozen=True)
@@ -27,37 +28,82 @@ class PresetInfo:
     drift: tuple[int, int] = (0, 0)
     emission_peak: float = 1.0
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "description": self.description,
+            "material": self.material,
+            "drift": list(self.drift),
+            "emission_peak": self.emission_peak,
+        }
 
-PRESETS: dict[str, PresetInfo] = {
+
+USAGE: dict[str, PresetInfo] = {
     "fire": PresetInfo("Fire", "flame tongues, rising", "emission", (0, -1), 8.0),
     "smoke": PresetInfo("Smoke", "soft wisps, drifting up", "emission", (0, -1), 1.0),
     "magic": PresetInfo("Magic energy", "violet filaments with sparks", "emission", (0, 0), 6.0),
     "caustics": PresetInfo("Caustics", "light on a pool floor", "surface", (1, 0), 3.0),
     "grunge": PresetInfo("Grunge", "stains, grain and scratches", "surface", (0, 0), 1.0),
+    "lightning": PresetInfo("Lightning", "forked bolts on a night sky", "emission", (0, 0), 10.0),
 }
+
+# The real example each preset is trained on, under the shared texture data (licence in its
+# MANIFEST.md: embark MIT/Apache-2.0, gimp GPL-3+); presets without one are trained on ``procedural``.
+EXAMPLES: dict[str, str] = {
+    "smoke": "embark/smoke_smoke_dark.png",
+    "caustics": "embark/1.jpg",
+    "lightning": "gimp/Sky_lightning.png",
+}
+PRESETS = USAGE  # the name the CLI and the benchmark used before the house plan
 
 
 def preset_path(name: str) -> Path:
     return PRESETS_DIR / f"{name}.pt"
 
 
-def list_presets() -> list[dict[str, Any]]:
-    """Names, usage and cards of the presets shipped with this build (those whose file exists)."""
-    result = []
-    for name, info in PRESETS.items():
-        path = preset_path(name)
-        if not path.is_file():
-            continue
-        card_path = path.with_suffix(".json")
-        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-        thumbnail = path.with_suffix(".png")
-        result.append(
-            {
-                "name": name,
-                **asdict(info),
-                "model": str(path),
-                "thumbnail": str(thumbnail) if thumbnail.is_file() else None,
-                "card": card,
-            }
+def read_card(path: Path) -> dict[str, Any]:
+    """A model card (``.json``) as written by training; {} when the file is absent."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def usage_from_card(name: str, card: dict[str, Any]) -> PresetInfo:
+    """The usage recorded in a card's ``preset`` section, else the built-in one, else a plain surface."""
+    recorded = card.get("preset")
+    if isinstance(recorded, dict) and recorded.get("material"):
+        base = USAGE.get(name)
+        return PresetInfo(
+            label=str(recorded.get("label") or (base.label if base else name.title())),
+            description=str(recorded.get("description") or (base.description if base else "")),
+            material=str(recorded["material"]),
+            drift=(int(recorded.get("drift", (0, 0))[0]), int(recorded.get("drift", (0, 0))[1])),
+            emission_peak=float(recorded.get("emission_peak", 1.0)),
         )
-    return result
+    if name in USAGE:
+        return USAGE[name]
+    return PresetInfo(label=name, description="trained model", material="surface")
+
+
+def list_presets() -> tuple[Preset, ...]:
+    """The presets shipped with this build (``PRESET_NAMES``), with their usage and files."""
+    presets = []
+    for name in PRESET_NAMES:
+        path = preset_path(name)
+        card_path = path.with_suffix(".json")
+        card = read_card(card_path)
+        usage = usage_from_card(name, card)
+        thumbnail = path.with_suffix(".png")
+        presets.append(
+            Preset(
+                name=name,
+                label=usage.label,
+                description=usage.description,
+                material=usage.material,
+                drift=usage.drift,
+                emission_peak=usage.emission_peak,
+                model=path,
+                card=card_path,
+                thumbnail=thumbnail if thumbnail.is_file() else None,
+                metrics=Metrics.from_card(card),
+            )
+        )
+    return tuple(presets)

@@ -15,11 +15,17 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError
+from .catalog import USAGE
+from .contract import GENERATE, GenerateRequest, GenerateResult, PresetsResult
+from .procedural import GENERATORS
+
+if TYPE_CHECKING:
+    from .models import SpatialGANConfig
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train = sub.add_parser("train", help="train a generator on a folder of example images")
     train.add_argument("images", nargs="?", help="folder (or file) of training images")
     train.add_argument(
-        "--procedural", metavar="NAME", help="train on this procedural preset's images instead"
+        "--procedural",
+        choices=tuple(GENERATORS),
+        help="train on this procedural texture's images instead",
+    )
+    train.add_argument(
+        "--preset",
+        choices=tuple(USAGE),
+        help="record this preset's usage (material, drift) in the card, to ship it as that preset",
     )
     train.add_argument(
         "--out", required=True, help="model file to write (.pt; card .json and thumbnail .png beside)"
@@ -41,8 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--resume", help="checkpoint (.ckpt) to continue from")
-    train.add_argument("--batch-size", type=int, default=16)
-    train.add_argument("--crop", type=int, default=64, help="training crop in px (multiple of 16)")
+    train.add_argument("--batch-size", type=int, default=None, help="crops per step (default: from the crop)")
+    train.add_argument(
+        "--crop",
+        type=int,
+        default=None,
+        help="training crop in px (multiple of 16; default: from the examples' structure)",
+    )
+    train.add_argument(
+        "--hold-out",
+        action="store_true",
+        help="train on the left 2/3 of each example, measure the card's SWD on the right third",
+    )
     train.add_argument(
         "--threads", type=int, default=None, help="torch CPU threads (1 is best on a busy machine)"
     )
@@ -73,7 +96,7 @@ def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data) if args.json else text)
 
 
-def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
+def _progress_printer(enabled: bool) -> Callable[[float, str], None]:
     last = [0.0]
 
     def report(fraction: float, message: str) -> None:
@@ -86,43 +109,44 @@ def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     if args.fx_command == "presets":
-        from .presets import list_presets
+        from .catalog import list_presets
 
-        presets = list_presets()
+        presets = PresetsResult(presets=list_presets())
         _print(
             args,
-            {"presets": presets},
-            "\n".join(f"{p['name']:10s} {p['label']}: {p['description']}" for p in presets),
+            presets.to_dict(),
+            "\n".join(f"{p.name:10s} {p.label}: {p.description}" for p in presets.presets),
         )
         return 0
     if args.fx_command == "train":
         return _train(args)
-    from . import jobs
+    from ..worker import JobContext, run_job
 
-    ctx = SimpleNamespace(
+    request = GenerateRequest(
+        model=args.model,
+        size=args.size,
+        seed=args.seed,
+        frames=args.frames,
+        tileable=args.tileable,
+        maps=args.maps,
+        hdr=args.hdr,
+        out_dir=Path(args.out),
+        name=args.name,
+    )
+    ctx = JobContext(
         workdir=Path(args.out),
         progress=_progress_printer(not args.json),
         should_stop=lambda: False,
-        warn=lambda m: print(m, file=sys.stderr),
+        warn=lambda message: print(message, file=sys.stderr),
     )
-    request = {
-        "model": args.model,
-        "size": args.size,
-        "seed": args.seed,
-        "frames": args.frames,
-        "tileable": args.tileable,
-        "maps": args.maps,
-        "hdr": args.hdr,
-        "out_dir": args.out,
-        "name": args.name,
-    }
-    result = jobs.generate(request, ctx)  # type: ignore[arg-type]
-    count = len(result["frames"]) or len(result["files"])
-    _print(args, result, f"wrote {count} files to {args.out} in {result['seconds']} s")
+    result: GenerateResult = run_job(GENERATE, request, ctx)
+    count = len(result.frames) or len(result.files)
+    _print(args, result.to_dict(), f"wrote {count} files to {args.out} in {result.seconds} s")
     return 0
 
 
-def _config(text: str | None):  # type: ignore[no-untyped-def]
+def _config(text: str | None) -> SpatialGANConfig | None:
+    """``--config``: SpatialGANConfig fields as JSON (the defaults when absent)."""
     from .models import SpatialGANConfig
 
     if not text:
@@ -134,25 +158,20 @@ def _config(text: str | None):  # type: ignore[no-untyped-def]
 
 
 def _train(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+    from .procedural import make_images
     from .training_run import train_and_save
 
     preset = None
     if args.procedural:
-        from .presets import PRESETS
-        from .procedural import GENERATORS, make_images
-
-        if args.procedural not in GENERATORS:
-            raise EngineError(
-                f"No procedural texture {args.procedural!r}; choose one of {', '.join(GENERATORS)}."
-            )
         # 256 px images: the 64 px training crops then see a quarter of the picture (whole flames)
         data = {"procedural": args.procedural, "count": 6, "size": 256, "seed": args.seed}
         images: Any = make_images(args.procedural, count=6, size=256, seed=args.seed)
-        preset = {"name": args.procedural, **asdict(PRESETS[args.procedural]), "training_data": data}
+        preset = {"name": args.procedural, **USAGE[args.procedural].to_json(), "training_data": data}
     elif args.images:
         images = args.images
+        if args.preset:
+            data = {"example": [Path(args.images).name], "held_out": bool(args.hold_out)}
+            preset = {"name": args.preset, **USAGE[args.preset].to_json(), "training_data": data}
     else:
         raise EngineError("Give a folder of training images (or --procedural NAME).")
     result = train_and_save(
@@ -164,18 +183,19 @@ def _train(args: argparse.Namespace) -> int:
         resume=args.resume,
         batch_size=args.batch_size,
         crop=args.crop,
+        hold_out=args.hold_out,
+        config=_config(args.config),
         evaluate_patches=args.eval_patches,
         threads=args.threads,
         preset=preset,
         preview_path=Path(args.preview) if args.preview else None,
         progress=_progress_printer(not args.json),
     )
-    if result:
-        card = result["card"]
+    if result is not None:
         _print(
             args,
-            result,
-            f"saved {result['model']}: {card['steps']} steps, {card['training_seconds']} s, "
-            f"SWD {card['metrics']['swd']} (floor {card['metrics']['swd_floor']})",
+            result.to_dict(),
+            f"saved {result.model}: {result.steps} steps, {result.training_seconds} s, "
+            f"SWD {result.metrics.swd} (floor {result.metrics.swd_floor})",
         )
     return 0

@@ -187,3 +187,33 @@ def random_crops(image_set: ImageSet, *, count: int, size: int, generator: np.ra
         left = int(generator.integers(0, image.shape[1] - size + 1))
         crops[i] = image[top : top + size, left : left + size]
     return crops
+
+
+def split_held_out(
+    image_set: ImageSet, *, fraction: float = 1 / 3, min_side: int = 128
+) -> tuple[ImageSet, ImageSet | None]:
+    """(training part, held-out part) of the examples, for measuring on pixels not trained on.
+
+    Each image at least ``2 · min_side`` px wide gives its right third (at least ``min_side`` px,
+    so a 128² crop fits) to the held-out part and keeps the left rest for training; narrower images
+    stay whole in training. The held-out part is None when no image could be split.
+    """
+    train_images, train_names, held_images, held_names = [], [], [], []
+    for image, name in zip(image_set.images, image_set.names, strict=True):
+        height, width = image.shape[:2]
+        held_width = max(int(round(width * fraction)), min_side)
+        if height >= min_side and width - held_width >= min_side:
+            cut = width - held_width
+            train_images.append(np.ascontiguousarray(image[:, :cut]))
+            held_images.append(np.ascontiguousarray(image[:, cut:]))
+            train_names.append(f"{name} [x < {cut}]")
+            held_names.append(f"{name} [x >= {cut}]")
+        else:
+            train_images.append(image)
+            train_names.append(name)
+    train = load_image_set(train_images, min_side=1)
+    train = ImageSet(images=train.images, names=tuple(train_names), digest=train.digest)
+    if not held_images:
+        return train, None
+    held = load_image_set(held_images, min_side=1)
+    return train, ImageSet(images=held.images, names=tuple(held_names), digest=held.digest)

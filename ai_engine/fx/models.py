@@ -29,6 +29,11 @@ class SpatialGANConfig:
     wave_hidden: int = 32
     upsample: str = "nearest"  # "nearest" (resize-convolution, no checkerboard) or "transposed" (PSGAN)
     discriminator_norm: str = "batch"  # "batch" (PSGAN) or "none"
+    # multi-scale design (0/1/0.0: the single-scale model of the first presets, whose files lack these)
+    trunk_blocks: int = 0  # residual circular 3×3 blocks at the noise grid, dilations 1, 2, 4 …
+    discriminator_scales: int = 1  # patch discriminators on the crop shrunk by 1, 2, 4 …
+    swd_weight: float = 0.0  # weight of the multi-scale patch-SWD term in the generator's loss
+    swd_levels: int = 0  # Gaussian-pyramid levels that term compares (0: as many as the crop allows)
 
     @property
     def scale(self) -> int:
@@ -38,6 +43,23 @@ class SpatialGANConfig:
     @property
     def noise_dim(self) -> int:
         return self.local_dim + self.global_dim + self.periodic_dim
+
+    @classmethod
+    def multiscale(cls, crop: int) -> SpatialGANConfig:
+        """Clapper's default for new models: a dilated trunk that gives the generator a receptive
+        field of ~15 noise cells (240 px), discriminators at enough scales that the coarsest sees
+        the whole ``crop`` (one patch discriminator sees 38 px), the patch-SWD term, and narrower
+        layers than the first presets' (the larger crops then cost about as much per step)."""
+        scales = 1
+        while 38 * 2 ** (scales - 1) < crop and scales < 4:
+            scales += 1
+        return cls(
+            generator_widths=(64, 32, 16),
+            discriminator_widths=(16, 32, 64),
+            trunk_blocks=2,
+            discriminator_scales=scales,
+            swd_weight=1.0,
+        )
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -117,6 +139,41 @@ class UpBlock(nn.Module):
         return self.act(self.norm(self.up(x)))
 
 
+class TrunkBlock(nn.Module):
+    """Residual pair of circular 3×3 convolutions at dilation ``d`` on the noise grid: it widens
+    the generator's view (large plumes, light networks) at the cost of the coarsest resolution."""
+
+    def __init__(self, *, channels: int, dilation: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(
+                channels,
+                channels,
+                3,
+                padding=dilation,
+                dilation=dilation,
+                padding_mode="circular",
+                bias=False,
+            ),
+            nn.BatchNorm2d(channels),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(
+                channels,
+                channels,
+                3,
+                padding=dilation,
+                dilation=dilation,
+                padding_mode="circular",
+                bias=False,
+            ),
+            nn.BatchNorm2d(channels),
+        )
+        self.act = nn.ReLU(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(x + self.body(x))
+
+
 class WaveNumbers(nn.Module):
     """MLP from the global noise to the wave vectors of the periodic planes (PSGAN's K(Z_g))."""
 
@@ -143,6 +200,16 @@ class SpatialGenerator(nn.Module):
         )
         blocks: list[nn.Module] = []
         channels = config.noise_dim
+        if config.trunk_blocks:
+            width = config.generator_widths[0]
+            trunk: list[nn.Module] = [
+                nn.Conv2d(channels, width, 3, padding=1, padding_mode="circular", bias=False),
+                nn.BatchNorm2d(width),
+                nn.ReLU(inplace=True),
+            ]
+            trunk += [TrunkBlock(channels=width, dilation=2**i) for i in range(config.trunk_blocks)]
+            blocks.append(nn.Sequential(*trunk))  # (width, h, w)
+            channels = width
         for width in config.generator_widths:
             blocks.append(
                 UpBlock(in_channels=channels, out_channels=width, kind=config.upsample)
@@ -192,6 +259,34 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self.net(image)
+
+
+class MultiScaleDiscriminator(nn.Module):
+    """Patch discriminators on the image and on it shrunk by 2, 4 … (pix2pixHD's pyramid): the
+    coarse ones judge structure larger than one discriminator's 38 px view. Returns one logit map
+    per scale (finest first)."""
+
+    def __init__(self, *, config: SpatialGANConfig) -> None:
+        super().__init__()
+        self.scales = nn.ModuleList(
+            PatchDiscriminator(config=config) for _ in range(config.discriminator_scales)
+        )
+
+    def forward(self, image: torch.Tensor) -> list[torch.Tensor]:
+        outputs = []
+        for index, discriminator in enumerate(self.scales):
+            if index:
+                image = nn.functional.avg_pool2d(image, 2)
+            outputs.append(discriminator(image))
+        return outputs
+
+
+def make_discriminator(config: SpatialGANConfig) -> nn.Module:
+    return (
+        PatchDiscriminator(config=config)
+        if config.discriminator_scales <= 1
+        else MultiScaleDiscriminator(config=config)
+    )
 
 
 def init_weights(module: nn.Module) -> None:

@@ -29,14 +29,16 @@ from ..progress import ProgressFn, StopFn, never_stop, no_progress
 from .dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from .imageset import ImageSet, load_image_set, random_crops
 from .modelfile import CHECKPOINT_FORMAT, DCGAN, FORMAT_VERSION, SPATIAL, atomic_torch_save, read_payload
-from .models import PatchDiscriminator, SpatialGANConfig, SpatialGenerator, init_weights
+from .models import SpatialGANConfig, SpatialGenerator, init_weights, make_discriminator
 from .noise import draw_noise
+from .structure import check_not_flat, choose_crop
+from .texture_loss import patch_swd
 
 PreviewFn = Callable[[np.ndarray, int], None]
 
 
 @dataclass
-class TrainResult:
+class TrainedGenerator:
     """What ``train`` returns.
 
     Attributes:
@@ -71,7 +73,7 @@ def _distributed_rank() -> tuple[int, int]:
 
 def _build(architecture: str, config: Any) -> tuple[nn.Module, nn.Module]:
     if architecture == SPATIAL:
-        return SpatialGenerator(config=config), PatchDiscriminator(config=config)
+        return SpatialGenerator(config=config), make_discriminator(config)
     return DCGANGenerator(config=config), DCGANDiscriminator(config=config)
 
 
@@ -116,6 +118,206 @@ def _to_uint8(images: torch.Tensor) -> np.ndarray:
     return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
+# ------------------------------------------------------------------------------ the GAN step
+
+
+def adversarial_loss(output: torch.Tensor | list[torch.Tensor], real: bool) -> torch.Tensor:
+    """Binary cross-entropy of D's logits against "real" or "fake"; a multi-scale D's maps are averaged."""
+    outputs = output if isinstance(output, list) else [output]
+    losses = [
+        nn.functional.binary_cross_entropy_with_logits(o, torch.ones_like(o) if real else torch.zeros_like(o))
+        for o in outputs
+    ]
+    return losses[0] if len(losses) == 1 else torch.stack(losses).mean()
+
+
+TextureLoss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def gan_step(
+    net_g: nn.Module,
+    net_d: nn.Module,
+    optimizer_g: torch.optim.Optimizer,
+    optimizer_d: torch.optim.Optimizer,
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    texture_loss: TextureLoss | None = None,
+) -> tuple[float, float]:
+    """One update of both networks, as pytorch/examples' dcgan; returns (loss D, loss G).
+
+    ``fake`` is ``net_g``'s output for this step's noise (made by the caller, who knows the noise).
+    Real and fake go through D as separate batches (BatchNorm statistics never mix them), and D's
+    two terms are summed into one backward (one all-reduce under DDP). ``texture_loss(fake, real)``,
+    when given, is added to G's loss.
+    """
+    ############################
+    # (1) Update D network: maximize log(D(x)) + log(1 - D(G(z)))
+    ############################
+    optimizer_d.zero_grad(set_to_none=True)
+    err_d = adversarial_loss(net_d(real), True) + adversarial_loss(net_d(fake.detach()), False)
+    err_d.backward()
+    optimizer_d.step()
+
+    ############################
+    # (2) Update G network: maximize log(D(G(z)))  (the non-saturating loss) [+ texture statistics]
+    ############################
+    optimizer_g.zero_grad(set_to_none=True)
+    err_g = adversarial_loss(net_d(fake), True)
+    if texture_loss is not None:
+        err_g = err_g + texture_loss(fake, real)
+    err_g.backward()
+    optimizer_g.step()
+    return err_d.item(), err_g.item()
+
+
+# ------------------------------------------------------------------- what surrounds the step
+
+
+@dataclass
+class TrainingState:
+    """Everything a checkpoint holds: both networks, the EMA generator, optimisers, step, time spent
+    before this run, and the random streams of crops and noise (so a resumed run = one never stopped)."""
+
+    generator: nn.Module
+    discriminator: nn.Module
+    ema: nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    crop_rng: np.random.Generator
+    noise_rng: torch.Generator
+    step: int = 0
+    spent: float = 0.0
+
+    @classmethod
+    def fresh(
+        cls, architecture: str, config: Any, *, seed: int, rank: int, learning_rate: float
+    ) -> TrainingState:
+        """New networks (DCGAN initialisation), Adam(β1 = 0.5) for both, seeded streams per rank."""
+        torch.manual_seed(seed)
+        generator, discriminator = _build(architecture, config)
+        generator.apply(init_weights)
+        discriminator.apply(init_weights)
+        return cls(
+            generator=generator,
+            discriminator=discriminator,
+            ema=copy.deepcopy(generator).eval(),
+            opt_g=torch.optim.Adam(generator.parameters(), lr=learning_rate, betas=(0.5, 0.999)),
+            opt_d=torch.optim.Adam(discriminator.parameters(), lr=learning_rate, betas=(0.5, 0.999)),
+            crop_rng=np.random.default_rng([seed, rank]),
+            noise_rng=torch.Generator().manual_seed(seed * 1000 + rank),
+        )
+
+    def load(self, payload: dict[str, Any], name: str) -> None:
+        try:
+            self.generator.load_state_dict(payload["generator"])
+            self.discriminator.load_state_dict(payload["discriminator"])
+            self.ema.load_state_dict(payload["ema"])
+            self.opt_g.load_state_dict(payload["opt_g"])
+            self.opt_d.load_state_dict(payload["opt_d"])
+            self.step, self.spent = int(payload["step"]), float(payload["seconds"])
+            self.crop_rng.bit_generator.state = json.loads(payload["crop_rng"])
+            self.noise_rng.set_state(payload["noise_rng"])
+        except (KeyError, RuntimeError, ValueError, TypeError) as exc:
+            raise BadModelFile(f"{name} is an incomplete checkpoint ({exc}); start a new training.") from exc
+
+    def save(self, path: Path, card: dict[str, Any], seconds_here: float) -> None:
+        atomic_torch_save(
+            {
+                "format": CHECKPOINT_FORMAT,
+                "version": FORMAT_VERSION,
+                "card": json.dumps(card),
+                "generator": self.generator.state_dict(),
+                "discriminator": self.discriminator.state_dict(),
+                "ema": self.ema.state_dict(),
+                "opt_g": self.opt_g.state_dict(),
+                "opt_d": self.opt_d.state_dict(),
+                "step": self.step,
+                "seconds": self.spent + seconds_here,
+                "crop_rng": json.dumps(self.crop_rng.bit_generator.state),
+                "noise_rng": self.noise_rng.get_state(),
+            },
+            path,
+        )
+
+    def to(self, device: torch.device) -> None:
+        for module in (self.generator, self.discriminator, self.ema):
+            module.to(device)
+
+
+def _read_resume(resume: str | Path, architecture: str, config: Any, image_set: ImageSet) -> dict[str, Any]:
+    """The checkpoint to continue from, refused when it was trained with other settings or images."""
+    payload = read_payload(resume, CHECKPOINT_FORMAT)
+    card_before = json.loads(payload["card"])
+    name = Path(str(resume)).name
+    if card_before.get("architecture") != architecture or card_before.get("config") != config.to_json():
+        raise BadModelFile(
+            f"{name} was trained with another architecture or settings; "
+            "resume with the same ones or start a new training."
+        )
+    before = card_before.get("training_images", {})
+    if before.get("sha256") != image_set.digest:
+        raise BadModelFile(
+            f"{name} was trained on other example images ({', '.join(before.get('names', [])) or 'unknown'}, "
+            f"not {', '.join(image_set.names)}): resuming would mix two textures. Resume with the same "
+            "images, or start a new training."
+        )
+    return payload
+
+
+def _settings(architecture: str, config: Any, crop: int | None, image_set: ImageSet) -> tuple[Any, int]:
+    """The architecture's default config when None, and the crop it trains on (None: chosen from
+    the examples' correlation length, see ``structure.choose_crop``)."""
+    if architecture == DCGAN:
+        config = config or DCGANConfig()
+        return config, config.image_size
+    if crop is None:
+        crop, _ = choose_crop(image_set.images)
+    config = config or SpatialGANConfig.multiscale(crop)
+    return config, max(config.scale, crop - crop % config.scale)
+
+
+def _texture_loss(config: Any, noise_rng: torch.Generator) -> TextureLoss | None:
+    if not getattr(config, "swd_weight", 0.0):
+        return None
+    weight, levels = float(config.swd_weight), int(config.swd_levels)
+    return lambda fake, real: weight * patch_swd(fake, real, generator=noise_rng, levels=levels)
+
+
+def _devices(device: str, threads: int | None) -> tuple[int, int, torch.device]:
+    """(rank, world size, this process's device), after setting torch's CPU threads."""
+    if threads:
+        torch.set_num_threads(threads)
+    rank, world = _distributed_rank()
+    torch_device = torch.device(settings.device(device))
+    if world > 1 and torch_device.type == "cuda":
+        torch_device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+    return rank, world, torch_device
+
+
+def _parallel(module: nn.Module, world: int, device: torch.device) -> nn.Module:
+    if world <= 1:
+        return module
+    return nn.parallel.DistributedDataParallel(
+        module, device_ids=[device.index] if device.type == "cuda" else None
+    )
+
+
+def _stop_or_done(want_stop: bool, done: bool, world: int) -> tuple[bool, bool]:
+    """The same decision on every rank (the maximum over ranks), so all stop at the same step."""
+    flags = torch.tensor([float(want_stop), float(done)])
+    if world > 1:
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+    return bool(flags[0] > 0), bool(flags[1] > 0)
+
+
+def _real_batch(
+    image_set: ImageSet, state: TrainingState, batch: int, crop: int, device: torch.device
+) -> torch.Tensor:
+    """(B, 3, crop, crop) random crops in [-1, 1]."""
+    real = torch.from_numpy(random_crops(image_set, count=batch, size=crop, generator=state.crop_rng))
+    return (real.permute(0, 3, 1, 2) * 2 - 1).to(device)
+
+
 def train(
     images: ImageSet | str | Path | Sequence[Any],
     *,
@@ -123,8 +325,8 @@ def train(
     architecture: str = SPATIAL,
     config: SpatialGANConfig | DCGANConfig | None = None,
     max_steps: int | None = None,
-    batch_size: int = 16,
-    crop: int = 64,
+    batch_size: int | None = None,
+    crop: int | None = None,
     seed: int = 0,
     learning_rate: float = 5e-4,
     threads: int | None = None,
@@ -136,7 +338,7 @@ def train(
     checkpoint_every: float = 60.0,
     resume: str | Path | None = None,
     device: str = "auto",
-) -> TrainResult:
+) -> TrainedGenerator:
     """Train a texture generator on random crops of ``images``.
 
     Arguments:
@@ -145,8 +347,9 @@ def train(
         architecture: ``"spatial-gan"`` (Clapper's) or ``"dcgan"`` (the 64×64 baseline).
         config: hyper-parameters; defaults of the architecture when None.
         max_steps: stop after this many steps in total (tests, reproducible runs), whatever the time.
-        batch_size: crops per step per process.
-        crop: training crop side in px (a multiple of the generator's scale; DCGAN: 64).
+        batch_size: crops per step per process (None: 16 at 64² crops, fewer for larger crops, ≥ 8).
+        crop: training crop side in px (a multiple of the generator's scale; DCGAN: 64); None
+            chooses it from the examples' structure (about four correlation lengths, 64–256).
         seed: seeds weights, crops and noise; the same seed and steps give the same weights.
         learning_rate: Adam's, for both networks (β1 = 0.5, as DCGAN); 5e-4 learned fastest in
             minute-long CPU runs (2e-4, the DCGAN default, is what the baseline uses).
@@ -166,64 +369,24 @@ def train(
     Raises:
         BadImageSet: unusable images; BadModelFile: an unusable resume file; Cancelled.
     """
-    if threads:
-        torch.set_num_threads(threads)
-    rank, world = _distributed_rank()
-    torch_device = torch.device(settings.device(device))
-    if world > 1 and torch_device.type == "cuda":
-        torch_device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
-    if architecture == DCGAN:
-        config = config or DCGANConfig()
-        crop = config.image_size  # type: ignore[union-attr]
-    else:
-        config = config or SpatialGANConfig()
-        crop = max(config.scale, crop - crop % config.scale)  # type: ignore[union-attr]
-    image_set = images if isinstance(images, ImageSet) else load_image_set(images, min_side=crop)
+    rank, world, torch_device = _devices(device, threads)
+    image_set = (
+        images if isinstance(images, ImageSet) else load_image_set(images, min_side=min(crop or 64, 64))
+    )
+    check_not_flat(image_set.images, image_set.names)
+    config, crop = _settings(architecture, config, crop, image_set)
+    if batch_size is None:
+        batch_size = 64 if architecture == DCGAN else max(8, min(16, 16 * 64 * 64 // (crop * crop)))
     if image_set.min_side < crop:
         image_set = load_image_set(list(image_set.images), min_side=crop)  # raises with the sizes
-
-    resumed: dict[str, Any] | None = read_payload(resume, CHECKPOINT_FORMAT) if resume else None
+    resumed = _read_resume(resume, architecture, config, image_set) if resume else None
+    state = TrainingState.fresh(architecture, config, seed=seed, rank=rank, learning_rate=learning_rate)
     if resumed is not None:
-        card_before = json.loads(resumed["card"])
-        if card_before.get("architecture") != architecture or card_before.get("config") != config.to_json():
-            raise BadModelFile(
-                f"{Path(str(resume)).name} was trained with another architecture or settings; "
-                "resume with the same ones or start a new training."
-            )
-    torch.manual_seed(seed)
-    generator, discriminator = _build(architecture, config)
-    generator.apply(init_weights)
-    discriminator.apply(init_weights)
-    ema = copy.deepcopy(generator).eval()
-    opt_g = torch.optim.Adam(generator.parameters(), lr=learning_rate, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=learning_rate, betas=(0.5, 0.999))
-    step, spent = 0, 0.0
-    crop_rng = np.random.default_rng([seed, rank])
-    noise_rng = torch.Generator().manual_seed(seed * 1000 + rank)
-    if resumed is not None:
-        try:
-            generator.load_state_dict(resumed["generator"])
-            discriminator.load_state_dict(resumed["discriminator"])
-            ema.load_state_dict(resumed["ema"])
-            opt_g.load_state_dict(resumed["opt_g"])
-            opt_d.load_state_dict(resumed["opt_d"])
-            step, spent = int(resumed["step"]), float(resumed["seconds"])
-            crop_rng.bit_generator.state = json.loads(resumed["crop_rng"])
-            noise_rng.set_state(resumed["noise_rng"])
-        except (KeyError, RuntimeError, ValueError, TypeError) as exc:
-            raise BadModelFile(
-                f"{Path(str(resume)).name} is an incomplete checkpoint ({exc}); start a new training."
-            ) from exc
-    for module in (generator, discriminator, ema):
-        module.to(torch_device)
-    g_model: nn.Module = generator
-    d_model: nn.Module = discriminator
-    if world > 1:
-        ids = [torch_device.index] if torch_device.type == "cuda" else None
-        g_model = nn.parallel.DistributedDataParallel(generator, device_ids=ids)
-        d_model = nn.parallel.DistributedDataParallel(discriminator, device_ids=ids)
-    bce = nn.BCEWithLogitsLoss()
-
+        state.load(resumed, Path(str(resume)).name)
+    state.to(torch_device)
+    net_g = _parallel(state.generator, world, torch_device)
+    net_d = _parallel(state.discriminator, world, torch_device)
+    texture_loss = _texture_loss(config, state.noise_rng)
     card: dict[str, Any] = {
         "architecture": architecture,
         "config": config.to_json(),
@@ -239,105 +402,71 @@ def train(
         "learning_rate": learning_rate,
         "device": torch_device.type,
     }
+    started = time.monotonic()
 
     def save_checkpoint() -> None:
-        if checkpoint is None or rank != 0:
-            return
-        atomic_torch_save(
-            {
-                "format": CHECKPOINT_FORMAT,
-                "version": FORMAT_VERSION,
-                "card": json.dumps(card),
-                "generator": generator.state_dict(),
-                "discriminator": discriminator.state_dict(),
-                "ema": ema.state_dict(),
-                "opt_g": opt_g.state_dict(),
-                "opt_d": opt_d.state_dict(),
-                "step": step,
-                "seconds": spent + (time.monotonic() - started),
-                "crop_rng": json.dumps(crop_rng.bit_generator.state),
-                "noise_rng": noise_rng.get_state(),
-            },
-            Path(checkpoint),
-        )
+        if checkpoint is not None and rank == 0:
+            state.save(Path(checkpoint), card, time.monotonic() - started)
 
     budget = minutes * 60.0
-    started = time.monotonic()
     last_preview = last_checkpoint = started
-    first_step = step
+    first_step = state.step
     preview_rng = torch.Generator().manual_seed(seed + 7)
     while True:
-        now = time.monotonic()
-        want_stop = should_stop()
-        done = (max_steps is not None and step >= max_steps) or (
-            max_steps is None and now - started >= budget
+        elapsed = time.monotonic() - started
+        cancelled, done = _stop_or_done(
+            should_stop(), state.step >= max_steps if max_steps is not None else elapsed >= budget, world
         )
-        flags = torch.tensor([float(want_stop), float(done)])
-        if world > 1:
-            dist.all_reduce(flags, op=dist.ReduceOp.MAX)  # every rank stops at the same step
-        if flags[0] > 0:
+        if cancelled:
             save_checkpoint()
             raise Cancelled("Training cancelled; the checkpoint holds the last step and can be resumed.")
-        if flags[1] > 0:
+        if done:
             break
-        real = torch.from_numpy(random_crops(image_set, count=batch_size, size=crop, generator=crop_rng))
-        real = (real.permute(0, 3, 1, 2) * 2 - 1).to(torch_device)  # (B, 3, crop, crop) in [-1, 1]
+        real = _real_batch(image_set, state, batch_size, crop, torch_device)
         fake = _fake_batch(
-            g_model,
+            net_g,
             architecture,
             config,
             batch=batch_size,
             crop=crop,
-            noise_rng=noise_rng,
+            noise_rng=state.noise_rng,
             device=torch_device,
         )
-        # discriminator: real → 1, fake → 0
-        opt_d.zero_grad(set_to_none=True)
-        # separate batches through a BatchNorm D (as DCGAN); one backward of the sum keeps DDP happy
-        real_logits, fake_logits = d_model(real), d_model(fake.detach())
-        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(
-            fake_logits, torch.zeros_like(fake_logits)
-        )
-        loss_d.backward()
-        opt_d.step()
-        # generator: non-saturating loss
-        opt_g.zero_grad(set_to_none=True)
-        gen_logits = d_model(fake)
-        loss_g = bce(gen_logits, torch.ones_like(gen_logits))
-        loss_g.backward()
-        opt_g.step()
-        step += 1
-        _update_ema(ema, generator, min(0.999, (1 + step) / (10 + step)))
+        loss_d, loss_g = gan_step(net_g, net_d, state.opt_g, state.opt_d, real, fake, texture_loss)
+        state.step += 1
+        _update_ema(state.ema, state.generator, min(0.999, (1 + state.step) / (10 + state.step)))
 
         now = time.monotonic()
-        fraction = step / max_steps if max_steps is not None else (now - started) / budget
-        if rank == 0:
-            progress(min(fraction, 1.0), f"step {step}: D {loss_d.item():.3f}, G {loss_g.item():.3f}")
-            if on_preview is not None and now - last_preview >= preview_every:
-                last_preview = now
-                on_preview(_preview(ema, architecture, config, preview_rng, torch_device), step)
-            if now - last_checkpoint >= checkpoint_every:
-                last_checkpoint = now
-                save_checkpoint()
+        if rank != 0:
+            continue
+        fraction = state.step / max_steps if max_steps is not None else (now - started) / budget
+        progress(min(fraction, 1.0), f"step {state.step}: D {loss_d:.3f}, G {loss_g:.3f}")
+        if on_preview is not None and now - last_preview >= preview_every:
+            last_preview = now
+            on_preview(_preview(state.ema, architecture, config, preview_rng, torch_device), state.step)
+        if now - last_checkpoint >= checkpoint_every:
+            last_checkpoint = now
+            save_checkpoint()
     elapsed = time.monotonic() - started
     save_checkpoint()
-    steps_here = step - first_step
     card.update(
         {
-            "steps": step,
-            "training_seconds": round(spent + elapsed, 1),
-            "images_per_second": round(steps_here * batch_size * world / max(elapsed, 1e-9), 1),
+            "steps": state.step,
+            "training_seconds": round(state.spent + elapsed, 1),
+            "images_per_second": round(
+                (state.step - first_step) * batch_size * world / max(elapsed, 1e-9), 1
+            ),
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "torch": torch.__version__,
         }
     )
     if on_preview is not None and rank == 0:
-        on_preview(_preview(ema, architecture, config, preview_rng, torch_device), step)
-    return TrainResult(
-        generator=ema.cpu().eval(),
+        on_preview(_preview(state.ema, architecture, config, preview_rng, torch_device), state.step)
+    return TrainedGenerator(
+        generator=state.ema.cpu().eval(),
         card=card,
-        steps=step,
-        seconds=spent + elapsed,
+        steps=state.step,
+        seconds=state.spent + elapsed,
         images_per_second=float(card["images_per_second"]),
     )
 

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from ..progress import ProgressFn, StopFn, never_stop, no_progress, sub_progress
+from .contract import Metrics, TrainResult
 from .evaluate import evaluate
-from .imageset import load_image_set
+from .imageset import ImageSet, load_image_set, split_held_out
 from .modelfile import FxModel, save_model
 from .models import SpatialGANConfig
 from .train import train
@@ -42,8 +43,9 @@ def train_and_save(
     preview_path: Path | None = None,
     preview_every: float = 15.0,
     max_steps: int | None = None,
-    batch_size: int = 16,
-    crop: int = 64,
+    batch_size: int | None = None,
+    crop: int | None = None,
+    hold_out: bool = False,
     threads: int | None = None,
     preset: dict[str, Any] | None = None,
     config: SpatialGANConfig | None = None,
@@ -51,18 +53,26 @@ def train_and_save(
     evaluate_patches: int = 32768,
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
-) -> dict[str, Any]:
+) -> TrainResult | None:
     """Train on ``images`` and save ``out`` (+ ``.json`` card, ``.png`` thumbnail, ``.ckpt`` checkpoint).
 
+    ``crop`` None chooses the training crop from the examples' structure; ``hold_out`` trains on the
+    left two-thirds of each example and measures the card's SWD on the right third (presets, bench).
+
     Returns:
-        ``{"model", "card", "checkpoint", "preview"}`` (empty dict on ranks other than 0 under torchrun).
+        The saved files and the card's figures (None on ranks other than 0 under torchrun).
 
     Raises:
         BadImageSet, BadModelFile (resume), Cancelled (the checkpoint stays resumable).
     """
     from .train import current_rank
 
-    image_set = load_image_set(images, min_side=crop)
+    image_set = (
+        images if isinstance(images, ImageSet) else load_image_set(images, min_side=min(crop or 64, 64))
+    )
+    held_out = None
+    if hold_out:
+        image_set, held_out = split_held_out(image_set)
 
     def on_preview(image: np.ndarray, step: int) -> None:
         if preview_path is not None:
@@ -86,21 +96,31 @@ def train_and_save(
         resume=resume,
     )
     if current_rank() != 0:
-        return {}
+        return None
     progress(0.96, "measuring the model (SWD, seams)")
     model = FxModel(generator=result.generator, card=result.card)
     card = dict(result.card)
     if preset:
         card["preset"] = preset
-    card["metrics"] = evaluate(model, image_set, patches_per_level=evaluate_patches, seed=seed)
+    card["metrics"] = evaluate(
+        model, image_set, held_out=held_out, patches_per_level=evaluate_patches, seed=seed
+    )
     save_model(out, result.generator, card)
     from .generate import generate_texture
 
-    write_png(out.with_suffix(".png"), generate_texture(FxModel(result.generator, card), size=128, seed=seed))
+    thumbnail = out.with_suffix(".png")
+    write_png(thumbnail, generate_texture(FxModel(result.generator, card), size=128, seed=seed))
     progress(1.0, "saved")
-    return {
-        "model": str(out),
-        "card": card,
-        "checkpoint": str(checkpoint_path(out)),
-        "preview": str(preview_path) if preview_path else None,
-    }
+    metrics = Metrics.from_card(card)
+    assert metrics is not None
+    return TrainResult(
+        model=out,
+        card=out.with_suffix(".json"),
+        checkpoint=checkpoint_path(out),
+        thumbnail=thumbnail,
+        steps=int(card["steps"]),
+        training_seconds=float(card["training_seconds"]),
+        images_per_second=float(card["images_per_second"]),
+        metrics=metrics,
+        preview=preview_path if preview_path is not None and preview_path.is_file() else None,
+    )

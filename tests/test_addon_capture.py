@@ -165,3 +165,84 @@ def test_batch_capture_body_and_face(
         1,
         24,
     ) or bpy.context.scene.frame_end >= 24
+
+
+def test_foot_contacts_are_keyed_on_the_rig_and_re_solving_respects_edits(
+    blender: Any, talk_clip: Path
+) -> None:
+    from addon.capture.write import CONTACT_PROPERTIES, _contact_fcurve, read_contacts
+    from addon.retarget.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    rig = mixamo_like_rig()
+    props = bpy.context.scene.clapper.capture
+    props.video, props.target, props.face_mesh = str(talk_clip), rig, None
+    props.use_body, props.use_hands, props.use_face = True, False, False
+    assert bpy.ops.clapper.capture() == {"FINISHED"}
+    first = rig.animation_data.action
+    start = bpy.context.scene.frame_start
+    track = MotionTrack.load(props.last_track)
+    # The contacts the solve found are keyed (constant) on the rig, one key per change.
+    found = read_contacts(rig, start, track.frame_count)
+    assert found == tuple(tuple(np.flatnonzero(track.foot_contacts[:, s])) for s in (0, 1))
+    for prop in CONTACT_PROPERTIES:
+        fc = _contact_fcurve(rig, prop, create=False)
+        assert fc is not None and all(k.interpolation == "CONSTANT" for k in fc.keyframe_points)
+    # The animator plants the left foot on frames 5–14 and frees the right foot everywhere.
+    left = _contact_fcurve(rig, CONTACT_PROPERTIES[0], create=False)
+    right = _contact_fcurve(rig, CONTACT_PROPERTIES[1], create=False)
+    for fc, keys in ((left, [(start, 0.0), (start + 5, 1.0), (start + 15, 0.0)]), (right, [(start, 0.0)])):
+        fc.keyframe_points.clear()
+        for frame, value in keys:
+            fc.keyframe_points.insert(frame, value).interpolation = "CONSTANT"
+    assert bpy.ops.clapper.capture_resolve() == {"FINISHED"}
+    resolved = MotionTrack.load(props.last_track)
+    assert props.last_track.endswith("_resolved.npz")
+    np.testing.assert_array_equal(np.flatnonzero(resolved.foot_contacts[:, 0]), np.arange(5, 15))
+    assert not resolved.foot_contacts[:, 1].any()
+    assert rig.animation_data.action != first and first.use_fake_user
+    # The new action carries the edited contacts, ready to be edited again.
+    assert read_contacts(rig, start, resolved.frame_count) == (tuple(range(5, 15)), ())
+
+
+def test_batch_capture_from_two_calibrated_cameras(
+    blender: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from capture_media import mocap
+
+    from addon.cli import main
+    from addon.retarget.sample_rigs import mixamo_like_rig
+
+    bpy = blender
+    take = ("videos_people", "pose2sim_single_person")
+    clips = []
+    for cam in ("cam01", "cam04"):
+        frames = read_frames(mocap(*take, "videos", f"{cam}.mp4"), range(30))
+        clips.append(str(write_clip(tmp_path / f"{cam}.mp4", [frames[i] for i in range(30)], fps=60.0)))
+    calibration = str(mocap(*take, "calibration", "Calib.qca.txt"))
+    mixamo_like_rig()
+    rig_blend = tmp_path / "rig.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(rig_blend))
+    out = tmp_path / "out" / "walk.blend"
+    common = [
+        "--target",
+        str(rig_blend),
+        "--armature",
+        "MixamoRig",
+        "--parts",
+        "body",
+        "--blend",
+        str(out),
+        "--json",
+    ]
+    assert main(["capture", *clips, *common]) != 0  # several videos without their calibration
+    assert "--calibration" in capsys.readouterr().out
+    assert main(["capture", *clips, "--calibration", calibration, "--sync", "as_filmed", *common]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert [v["camera"] for v in summary["report"]["views"]] == ["cam01", "cam04"]
+    assert summary["body_action"] == "cam01 Body" and summary["contact_keys"] >= 2
+    track = MotionTrack.load(summary["track"])
+    assert track.body_confidence is not None and (track.body_confidence > 0).sum() >= 28
+    bpy.ops.wm.open_mainfile(filepath=str(out))
+    rig = bpy.data.objects["MixamoRig"]
+    assert rig.animation_data.action.name == "cam01 Body" and "clapper_contact_L" in rig
