@@ -28,15 +28,14 @@ def mocap(*parts: str) -> Path:
 
 
 def needs_capture_runtime() -> None:
-    """Skip when the engine cannot run capture's models in this Python (mediapipe 0.10.21, the last
-    release that ships the models, has no wheel for Python 3.13 / Blender 5.1+)."""
+    """Skip when the engine's capture runtime (LiteRT, cp311 and cp313 wheels) is not installed."""
     import importlib.util
     import sys
 
-    if importlib.util.find_spec("mediapipe") is None:
+    if importlib.util.find_spec("ai_edge_litert") is None:
         pytest.skip(
-            f"capture's model runtime (mediapipe 0.10.21) is not installed for Python "
-            f"{sys.version_info.major}.{sys.version_info.minor}: it has no cp313 wheel"
+            f"capture's model runtime (ai-edge-litert) is not installed for Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}"
         )
 
 
