@@ -51,23 +51,17 @@ def engine_problem(*, refresh: bool = False) -> str | None:
 
 
 def draw_engine_problem(layout: bpy.types.UILayout) -> bool:
-    """Draw the missing-engine line (with Check Engine); True when the engine is missing."""
+    """Draw the missing-engine line and its fix (the whole message is Check Engine's and the
+    console's); True when the engine is missing."""
     problem = engine_problem()
     if problem is None:
         return False
+    python = ".".join(map(str, sys.version_info[:2]))
     box = layout.box()
     box.alert = True
     col = box.column(align=True)
-    col.label(text="Engine not available", icon="ERROR")
-    words, line = problem.split(), ""
-    for word in words:  # the sidebar is narrow: wrap by words
-        if len(line) + len(word) > 42:
-            col.label(text=line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        col.label(text=line)
+    col.label(text=f"Engine missing for this Blender (Python {python})", icon="ERROR")
+    col.label(text="Install the Clapper zip built for it")
     box.operator("clapper.check_engine", icon="CHECKMARK")
     return True
 
