@@ -33,7 +33,13 @@ IS_WINDOWS = os.name == "nt"
 
 # Blender platform name → pip platform tags (newest first) for downloading wheels.
 PLATFORMS: dict[str, list[str]] = {
-    "linux-x64": ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64", "linux_x86_64"],
+    "linux-x64": [
+        "manylinux_2_28_x86_64",
+        "manylinux_2_27_x86_64",
+        "manylinux_2_17_x86_64",
+        "manylinux2014_x86_64",
+        "linux_x86_64",
+    ],
     "windows-x64": ["win_amd64"],
     "macos-arm64": ["macosx_14_0_arm64", "macosx_12_0_arm64", "macosx_11_0_arm64"],
     "macos-x64": ["macosx_12_0_x86_64", "macosx_11_0_x86_64", "macosx_10_15_x86_64", "macosx_10_9_x86_64"],

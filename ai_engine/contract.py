@@ -107,6 +107,9 @@ class JobSpec(Generic[Req, Res]):
         feature, dot, verb = self.name.partition(".")
         if not (feature and dot and verb):
             raise ValueError(f"A job name is '<feature>.<verb>', not {self.name!r}.")
+        for role, kind in (("request", self.request), ("result", self.result)):
+            if not (isinstance(kind, type) and issubclass(kind, Contract)):
+                raise TypeError(f"Job {self.name}'s {role} type must be a Contract, not {kind!r}.")
 
 
 # ---------------------------------------------------------------------------------- encoding

@@ -95,15 +95,15 @@ def _protocol_stream() -> IO[str]:
     return os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1)
 
 
-def decode_request(spec: JobSpec[Any, Any], raw: Any) -> Any:
-    """The request object of ``spec`` from its JSON form (a legacy dict job takes the dict)."""
-    if isinstance(spec.request, type) and issubclass(spec.request, Contract):
-        return spec.request.from_dict(raw)
-    return dict(raw or {})
+def decode_request(spec: JobSpec[Any, Any], raw: Any) -> Contract:
+    """The request object of ``spec`` from its JSON form (``BadRequest`` names what does not fit)."""
+    return spec.request.from_dict(raw)
 
 
-def encode_result(result: Any) -> dict[str, Any]:
-    return result.to_dict() if isinstance(result, Contract) else dict(result)
+def encode_result(spec: JobSpec[Any, Any], result: Any) -> dict[str, Any]:
+    if not isinstance(result, spec.result):
+        raise TypeError(f"Job {spec.name} returned {type(result).__name__}, not {spec.result.__name__}.")
+    return result.to_dict()
 
 
 def run_job(spec: JobSpec[Any, Any] | str, request: Any, ctx: JobContext) -> Any:
@@ -118,11 +118,8 @@ def run_job(spec: JobSpec[Any, Any] | str, request: Any, ctx: JobContext) -> Any
     raw = request.to_dict() if isinstance(request, Contract) else request
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     result = job.run(decode_request(job.spec, json.loads(json.dumps(raw, default=_json_default))), ctx)
-    if isinstance(result, Contract):
-        return type(result).from_dict(json.loads(json.dumps(result.to_dict(), default=_json_default)))
-    if ctx.warnings and "warnings" not in result:
-        result = {**result, "warnings": list(ctx.warnings)}
-    return result
+    sent = json.loads(json.dumps(encode_result(job.spec, result), default=_json_default))
+    return job.spec.result.from_dict(sent)
 
 
 def main() -> int:
@@ -169,10 +166,9 @@ def main() -> int:
 
         job = lookup(str(start_message.get("job", "")))
         ctx.workdir.mkdir(parents=True, exist_ok=True)
-        outcome = job.run(decode_request(job.spec, start_message.get("request") or {}), ctx)
-        result = encode_result(outcome)
-        if not isinstance(outcome, Contract) and ctx.warnings and "warnings" not in result:
-            result["warnings"] = list(ctx.warnings)  # legacy dict jobs; typed ones get warning events
+        result = encode_result(
+            job.spec, job.run(decode_request(job.spec, start_message.get("request") or {}), ctx)
+        )
     except Cancelled as exc:
         channel.send("cancelled", message=str(exc))
         return 0

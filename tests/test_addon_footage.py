@@ -197,7 +197,7 @@ def test_add_footage_makes_a_sound_strip_for_every_audio_track(blender: Any, tmp
     assert "2 audio tracks" in scene.clapper.footage.last_report
 
     # Cutting the movie cuts both tracks.
-    from addon.cuts.strips import apply_cuts
+    from addon.cuts.write import apply_cuts
 
     done = apply_cuts(scene.sequence_editor, movie, [11, 31])
     assert done.cut_frames == [11, 31] and done.sound_cuts == 4

@@ -79,3 +79,5 @@ def test_job_names_have_a_feature_and_a_verb() -> None:
     assert JobSpec("cuts.detect", Outer, Inner).name == "cuts.detect"
     with pytest.raises(ValueError):
         JobSpec("detect", Outer, Inner)
+    with pytest.raises(TypeError, match="request type must be a Contract"):
+        JobSpec("cuts.detect", dict, Inner)  # type: ignore[type-var]

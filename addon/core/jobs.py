@@ -122,8 +122,6 @@ class EngineJobOperator:
         except JobFailed as exc:
             self.report({"ERROR"}, exc.message)  # type: ignore[attr-defined]
             return {"CANCELLED"}
-        if isinstance(result, dict):  # a job without a typed contract yet
-            warnings = list(result.get("warnings", warnings))
         return self._apply(context, result, warnings)
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[str]:

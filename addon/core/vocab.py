@@ -49,7 +49,11 @@ def engine_items(
         if cached is None:
             words = vocabulary(module, name)
             cached = [
-                (word, (labels or {}).get(word, word.replace("_", " ").title()), (descriptions or {}).get(word, ""))
+                (
+                    word,
+                    (labels or {}).get(word, word.replace("_", " ").title()),
+                    (descriptions or {}).get(word, ""),
+                )
                 for word in words
             ] or [MISSING]
             if words:  # an engine missing now may be installed later: cache only real lists

@@ -29,7 +29,9 @@ def audio_folder(blend_path: str | None = None) -> str:
     blend = blend_path if blend_path is not None else bpy.data.filepath
     if blend:
         return os.path.join(os.path.dirname(os.path.abspath(blend)), "clapper_audio")
-    return bpy.utils.user_resource("DATAFILES", path=os.path.join("clapper", "audio"))  # the engine creates it
+    return bpy.utils.user_resource(
+        "DATAFILES", path=os.path.join("clapper", "audio")
+    )  # the engine creates it
 
 
 @dataclass

@@ -90,9 +90,11 @@ def _capture_arguments(parser: argparse.ArgumentParser) -> None:
 def _capture_fields(item: str, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "video": item,
-        "parts": [p.strip() for p in args.parts.split(",") if p.strip()],
-        "smoothing": args.smoothing,
-        "max_gap_seconds": args.max_gap,
+        "options": {
+            "parts": [p.strip() for p in args.parts.split(",") if p.strip()],
+            "smoothing": args.smoothing,
+            "max_gap_seconds": args.max_gap,
+        },
         "overlay": not args.no_overlay,
     }
 
