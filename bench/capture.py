@@ -228,10 +228,23 @@ def bench_face_symmetry(mocap: Path) -> dict[str, object]:
     return {"raw": face_symmetry(faces, False), "mirror_averaged": face_symmetry(faces, True)}
 
 
-SECTIONS = {"pck": bench_pck, "facesym": bench_face_symmetry, "multiview": bench_multiview, "face": bench_face, "speed": bench_speed}
+SECTIONS = {
+    "pck": bench_pck,
+    "facesym": bench_face_symmetry,
+    "multiview": bench_multiview,
+    "face": bench_face,
+    "speed": bench_speed,
+}
 
 
 def _print(results: dict[str, object]) -> None:
+    if "facesym" in results:
+        for label, r in results["facesym"].items():  # type: ignore[attr-defined]
+            print(
+                f"face {label}: eyeBlink mirror gap {r['eye_blink_mirror_gap_mean']:.3f} (target ≤ 0.05), "
+                f"all L/R pairs {r['left_right_pairs_mirror_gap_mean']:.4f} (worst {r['left_right_pairs_mirror_gap_max']:.2f}), "
+                f"jawOpen Spearman {r['jaw_open_spearman']:.3f} ({r['faces']} faces)"
+            )
     if "pck" in results:
         for name, r in results["pck"].items():  # type: ignore[attr-defined]
             cols = ", ".join(
