@@ -278,3 +278,51 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
 
     ra, rb = ranks(a), ranks(b)
     return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def face_symmetry(faces: list[AnnotatedFace], mirror_average: bool) -> dict[str, float]:
+    """Item 5 of issue 13: |eyeBlinkLeft(face) − eyeBlinkRight(mirrored face)| (and the same for every
+    Left/Right pair of curves) on the annotated faces, LiteRT mesh with or without mirror averaging;
+    with jawOpen's Spearman against the annotated lip gap from the same meshes."""
+    import cv2
+
+    from ai_engine.capture.facemesh import FaceMesh
+
+    mesh = FaceMesh(static_image_mode=True, max_faces=1, mirror_average=mirror_average)
+    names = list(ARKIT_BLENDSHAPES)
+    pairs = [(i, names.index(n.replace("Left", "Right"))) for i, n in enumerate(names) if "Left" in n]
+    blink = names.index("eyeBlinkLeft"), names.index("eyeBlinkRight")
+    blink_gaps, pair_gaps, jaw, gaps = [], [], [], []
+    for face in faces:
+        image = cv2.imread(str(face.image))
+        if image is None:
+            continue
+        x0, y0 = face.points.min(0)
+        x1, y1 = face.points.max(0)
+        side = max(x1 - x0, y1 - y0) * 2.0
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        a, b = int(max(cx - side / 2, 0)), int(max(cy - side / 2, 0))
+        crop = image[b : int(cy + side / 2), a : int(cx + side / 2)]
+        if min(crop.shape[:2]) < 20:
+            continue
+        crop = cv2.resize(
+            crop, (384, round(384 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC
+        )
+        rgb = np.ascontiguousarray(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
+        size = (rgb.shape[1], rgb.shape[0])
+        seen, mirrored = mesh.process(rgb), mesh.process(np.ascontiguousarray(rgb[:, ::-1]))
+        if not seen or not mirrored:
+            continue
+        w = face_curves(seen[0][None], np.ones(1, bool), size)[0][0]
+        m = face_curves(mirrored[0][None], np.ones(1, bool), size)[0][0]
+        blink_gaps += [abs(w[blink[0]] - m[blink[1]]), abs(w[blink[1]] - m[blink[0]])]
+        pair_gaps += [abs(w[i] - m[j]) for i, j in pairs] + [abs(w[j] - m[i]) for i, j in pairs]
+        jaw.append(w[names.index("jawOpen")])
+        gaps.append((_68_measures if face.scheme == "68" else _98_measures)(face.points)[0])
+    return {
+        "faces": len(jaw),
+        "eye_blink_mirror_gap_mean": float(np.mean(blink_gaps)),
+        "left_right_pairs_mirror_gap_mean": float(np.mean(pair_gaps)),
+        "left_right_pairs_mirror_gap_max": float(np.max(pair_gaps)),
+        "jaw_open_spearman": spearman(np.array(jaw), np.array(gaps)),
+    }

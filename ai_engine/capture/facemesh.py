@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .face_mirror import MESH_MIRROR
 from .roi import (
     Detection,
     Rect,
@@ -68,12 +69,17 @@ class FaceMesh:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
         refine_iris: bool = True,
+        mirror_average: bool = True,
     ) -> None:
         self.static_image_mode = static_image_mode
         self.max_faces = max_faces
         self.min_detection_confidence = min_detection_confidence
         self.min_tracking_confidence = min_tracking_confidence
         self.refine_iris = refine_iris
+        # The mesh model is not mirror-symmetric (a face and its mirror image get left and right
+        # blinks that differ by ~0.1): meshing the crop and its mirror and averaging them, twins
+        # exchanged, makes the mesh of a mirrored face the mirror of the mesh (one more 1.3 ms call).
+        self.mirror_average = mirror_average
         self._detector = Model("face_detection_short_range.tflite")
         self._mesh = Model("face_landmark.tflite")
         self._iris = Model("iris_landmark.tflite") if refine_iris else None
@@ -113,8 +119,17 @@ class FaceMesh:
         score = float(sigmoid(float(flag.reshape(-1)[0])))
         if score < self.min_tracking_confidence:
             return None
-        points = raw.reshape(468, 3) / MESH_SIZE
-        return project(points, roi), score
+        points = raw.reshape(468, 3).astype(np.float32)
+        if self.mirror_average:
+            flipped = crop_tensor(rgb, roi, MESH_SIZE, value_range=(0.0, 1.0), flip=True)
+            raw_flipped, _ = sorted(self._mesh(flipped), key=lambda a: -a.size)
+            seen = raw_flipped.reshape(468, 3).astype(np.float32)
+            seen[:, 0] = MESH_SIZE - seen[:, 0]
+            # Point i of the mirrored crop is where its twin MESH_MIRROR[i] is in the crop.
+            twins = np.empty_like(seen)
+            twins[list(MESH_MIRROR)] = seen
+            points = (points + twins) / 2
+        return project(points / MESH_SIZE, roi), score
 
     def eye(self, rgb: np.ndarray, corners: np.ndarray, *, flip: bool) -> tuple[np.ndarray, np.ndarray]:
         """``IrisLandmarkCpu``: (71, 3) eye contour and (5, 3) iris points in frame pixels."""
@@ -171,6 +186,11 @@ class FaceMesh:
             if result is None:
                 continue
             mesh, _score = result
+            if self.static_image_mode:
+                # A photo has no previous frame: mesh once more in the crop the landmarks give, so the
+                # result depends on the face, not on where the (asymmetric) detector put its box.
+                again = self.mesh(rgb, self.landmarks_roi(mesh))
+                mesh = again[0] if again is not None else mesh
             points = self.refine(rgb, mesh) if self._iris is not None else mesh
             next_rois.append(self.landmarks_roi(mesh))
             faces.append((points / np.array([w, h, w], np.float32)).astype(np.float32))
