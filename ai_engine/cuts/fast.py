@@ -58,6 +58,7 @@ WIPE_EITHER = 0.25  # mean per-pixel distance to the nearer end, relative to ``d
 WIPE_MIXED = 0.25  # the middle frame's distance to the nearer end as a whole, relative to ``distance``
 WIPE_DOMINANCE = 0.35  # the largest consecutive step's share of the change (a hard cut: ~1)
 WIPE_RUN = 7  # frames the three tests must hold in a row
+WIPE_EDGE_FIT = 0.85  # median share of pixels one straight edge puts on the right side (motion: ~0.7)
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
 FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
 FADE_JOIN_GAP = 6  # a fade out and a fade in this close (through a flat frame) are one transition
@@ -264,6 +265,35 @@ def _gradual(
     return spans
 
 
+def _edge_fit(thumbs: np.ndarray, t: int) -> float:
+    """How well one straight edge (in any of 8 directions) splits frame ``t``'s pixels into those
+    nearer frame ``t+K`` and those nearer frame ``t-K``: the share it puts on the right side.
+
+    A wipe's incoming picture fills a half-plane; motion inside a shot changes scattered pixels."""
+    k = GRADUAL_HALF
+    before, after = thumbs[t - k].astype(np.int16), thumbs[t + k].astype(np.int16)
+    middle = thumbs[t].astype(np.int16)
+    valid = np.abs(after - before).sum(axis=2) > 30  # pixels where the two pictures differ
+    incoming = (np.abs(middle - after).sum(axis=2) < np.abs(middle - before).sum(axis=2))[valid]
+    n = int(incoming.size)
+    if n < 50:
+        return 0.0
+    h, w = valid.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    xs, ys = xs / (w - 1), ys / (h - 1)
+    total = int(incoming.sum())
+    best = 0.0
+    for along in (xs, ys, xs + ys, xs - ys):
+        ordered = incoming[np.argsort(along[valid], kind="stable")].astype(np.int32)
+        ones_below = np.concatenate([[0], np.cumsum(ordered)])
+        below = np.arange(n + 1)
+        # the incoming side below the edge, or above it (both senses of each direction)
+        low = ones_below + (n - below) - (total - ones_below)
+        high = (below - ones_below) + (total - ones_below)
+        best = max(best, float(low.max()) / n, float(high.max()) / n)
+    return best
+
+
 def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     """Wipes (a moving edge between the two shots): see ``WIPE_EITHER`` and its neighbours."""
     mask = (
@@ -276,7 +306,10 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     last_frame = features.frame_count - 1
     cuts = []
     for first, last in _runs(mask):
-        if last - first + 1 >= WIPE_RUN:
+        if last - first + 1 < WIPE_RUN:
+            continue
+        fits = [_edge_fit(features.thumbs, t) for t in range(int(first), int(last) + 1)]
+        if float(np.median(fits)) >= WIPE_EDGE_FIT:
             start, end = max(0, int(first) - 2), min(last_frame, int(last) + 2)
             peak = float(measures.distance[first : last + 1].max())
             cuts.append(
