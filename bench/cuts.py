@@ -4,7 +4,8 @@
     python bench/cuts.py --profile       cProfile of one auto run (where the time goes)
     python bench/cuts.py --memory        peak RSS of auto on a short and a long clip built in /tmp
     python bench/cuts.py --protocol      F1 per kind on the constructed set: TUNE part and REPORT part
-                                         (bench/cuts_data.py builds it; split by source clip)
+                                         (bench/cuts_data.py builds it; split by source clip;
+                                         bench/cuts_tune.py iterates on the TUNE part only)
     python bench/cuts.py --long          the long edit (>= 10 min): decode-alone, PySceneDetect and
                                          Clapper fps in one run, and peak RSS 1 min vs 10 min
 

@@ -187,15 +187,18 @@ def _push(a: np.ndarray, b: np.ndarray, direction: tuple[int, int], t: float) ->
 
 
 def _motion(frame: np.ndarray, length: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """A fast push-in and pan over one real frame (camera motion, not a cut): it starts on the
-    frame itself and zooms to 1.6x while sliding towards a random corner."""
+    """A fast push-in and pull-back over one real frame (camera motion, not a cut): it starts and
+    ends on the frame itself, zooming to 1.6x and sliding towards a random corner in between.
+
+    (Until 2026-12-02 it ended at 1.6x and the shot went on at 1x: a hard jump back, which every
+    detector rightly took for a cut although the truth called it a negative.)"""
     import cv2
 
     width, height = SIZE
     tx, ty = rng.uniform(0, 1), rng.uniform(0, 1)
     out = []
     for i in range(length):
-        t = (i + 1) / length
+        t = 1.0 - abs(2.0 * (i + 1) / (length + 1) - 1.0)  # 0 -> 1 -> 0
         zoom = 1.0 + 0.6 * t
         w, h = width / zoom, height / zoom
         x, y = (width - w) * tx * t, (height - h) * ty * t

@@ -47,9 +47,18 @@ CANDIDATE_GRADUAL_DISTANCE = 12.0
 BLEND_RATIO = 0.2  # blend error / distance under which the middle frame is a mix of both ends
 CANDIDATE_BLEND_RATIO = 0.3
 LINEARITY = 0.9  # a dissolve moves every pixel one way; motion goes back and forth
-CANDIDATE_LINEARITY = 0.7
+CANDIDATE_LINEARITY = 0.6  # 0.7 left tune dissolves with camera motion unasked (bench/cuts_tune.py)
 CONFIDENT_BLEND_RATIO = 0.1
 CONFIDENT_LINEARITY = 0.95
+# Wipes: frames 2K apart differ like a new shot, no single step carries the change, the middle frame
+# is no copy of either end as a whole, yet each of its pixels is close to one end or the other (a
+# moving edge). Fitted on the constructed set's TUNE part only (bench/cuts_tune.py): 4 of its 9 wipes,
+# nothing in its shots, flashes, corrupt frames or camera moves.
+WIPE_EITHER = 0.25  # mean per-pixel distance to the nearer end, relative to ``distance``
+WIPE_MIXED = 0.25  # the middle frame's distance to the nearer end as a whole, relative to ``distance``
+WIPE_DOMINANCE = 0.35  # the largest consecutive step's share of the change (a hard cut: ~1)
+WIPE_RUN = 7  # frames the three tests must hold in a row
+WIPE_EDGE_FIT = 0.85  # median share of pixels one straight edge puts on the right side (motion: ~0.7)
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
 FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
 FADE_JOIN_GAP = 6  # a fade out and a fade in this close (through a flat frame) are one transition
@@ -159,6 +168,9 @@ class GradualMeasures:
     distance: np.ndarray  # mean RGB difference between the two ends
     blend_ratio: np.ndarray  # how far frame t is from the ends' average, relative to ``distance``
     linearity: np.ndarray  # distance / (sum of consecutive differences): 1 = steady one-way change
+    either: np.ndarray  # how far frame t's pixels are from the NEARER end, relative to ``distance``
+    mixed: np.ndarray  # frame t's distance to the nearer end as a whole, relative to ``distance``
+    dominance: np.ndarray  # the largest consecutive difference in the window / the sum of them
 
 
 def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
@@ -166,6 +178,8 @@ def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
     count = len(thumbs)
     distance = np.zeros(count, np.float32)
     blend_error = np.zeros(count, np.float32)
+    either = np.zeros(count, np.float32)
+    mixed = np.zeros(count, np.float32)
     steps = np.zeros(count, np.float32)
     k = GRADUAL_HALF
     chunk = 1024
@@ -179,15 +193,24 @@ def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
         middle = thumbs[t].astype(np.int16)
         distance[t] = np.abs(after - before).mean(axis=(1, 2, 3))
         blend_error[t] = np.abs(2 * middle - before - after).mean(axis=(1, 2, 3)) / 2
+        to_before, to_after = np.abs(middle - before), np.abs(middle - after)
+        either[t] = np.minimum(to_before, to_after).mean(axis=(1, 2, 3))
+        mixed[t] = np.minimum(to_before.mean(axis=(1, 2, 3)), to_after.mean(axis=(1, 2, 3)))
     travelled = np.zeros(count, np.float32)
+    largest = np.zeros(count, np.float32)
     if count > 2 * k:
         cumulative = np.concatenate([[0.0], np.cumsum(steps, dtype=np.float64)])
         t = np.arange(k, count - k)
         travelled[t] = cumulative[t + k + 1] - cumulative[t - k + 1]
+        # steps[t-k+1 .. t+k]: the window of 2k steps that leads from frame t-k to frame t+k
+        largest[t] = sliding_window_view(steps[1:], 2 * k).max(axis=1)[: len(t)]
     return GradualMeasures(
         distance=distance,
         blend_ratio=blend_error / np.maximum(distance, 1e-3),
         linearity=distance / np.maximum(travelled, 1e-3),
+        either=either / np.maximum(distance, 1e-3),
+        mixed=mixed / np.maximum(distance, 1e-3),
+        dominance=largest / np.maximum(travelled, 1e-3),
     )
 
 
@@ -240,6 +263,59 @@ def _gradual(
         if last - first + 1 >= 3:
             spans.append((max(0, int(first) - GRADUAL_HALF // 2), int(last) + GRADUAL_HALF // 2))
     return spans
+
+
+def _edge_fit(thumbs: np.ndarray, t: int) -> float:
+    """How well one straight edge (in any of 8 directions) splits frame ``t``'s pixels into those
+    nearer frame ``t+K`` and those nearer frame ``t-K``: the share it puts on the right side.
+
+    A wipe's incoming picture fills a half-plane; motion inside a shot changes scattered pixels."""
+    k = GRADUAL_HALF
+    before, after = thumbs[t - k].astype(np.int16), thumbs[t + k].astype(np.int16)
+    middle = thumbs[t].astype(np.int16)
+    valid = np.abs(after - before).sum(axis=2) > 30  # pixels where the two pictures differ
+    incoming = (np.abs(middle - after).sum(axis=2) < np.abs(middle - before).sum(axis=2))[valid]
+    n = int(incoming.size)
+    if n < 50:
+        return 0.0
+    h, w = valid.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    xs, ys = xs / (w - 1), ys / (h - 1)
+    total = int(incoming.sum())
+    best = 0.0
+    for along in (xs, ys, xs + ys, xs - ys):
+        ordered = incoming[np.argsort(along[valid], kind="stable")].astype(np.int32)
+        ones_below = np.concatenate([[0], np.cumsum(ordered)])
+        below = np.arange(n + 1)
+        # the incoming side below the edge, or above it (both senses of each direction)
+        low = ones_below + (n - below) - (total - ones_below)
+        high = (below - ones_below) + (total - ones_below)
+        best = max(best, float(low.max()) / n, float(high.max()) / n)
+    return best
+
+
+def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
+    """Wipes (a moving edge between the two shots): see ``WIPE_EITHER`` and its neighbours."""
+    mask = (
+        (measures.distance >= GRADUAL_DISTANCE)
+        & (measures.either <= WIPE_EITHER)
+        & (measures.mixed >= WIPE_MIXED)
+        & (measures.dominance <= WIPE_DOMINANCE)
+        & (features.luma >= DARK_LUMA)
+    )
+    last_frame = features.frame_count - 1
+    cuts = []
+    for first, last in _runs(mask):
+        if last - first + 1 < WIPE_RUN:
+            continue
+        fits = [_edge_fit(features.thumbs, t) for t in range(int(first), int(last) + 1)]
+        if float(np.median(fits)) >= WIPE_EDGE_FIT:
+            start, end = max(0, int(first) - 2), min(last_frame, int(last) + 2)
+            peak = float(measures.distance[first : last + 1].max())
+            cuts.append(
+                Cut(frame=(start + end) // 2, kind="wipe", start=start, end=end, score=min(1.0, peak / 50.0))
+            )
+    return cuts
 
 
 def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int = FADE_JOIN_GAP) -> list[Cut]:
@@ -317,6 +393,10 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
             and measures.linearity[span].max() >= CONFIDENT_LINEARITY
         ):
             confident.append(cut)  # a near-perfect mix of two pictures: nothing else looks like that
+    for cut in _wipes(features, measures):
+        if not any(_overlaps(cut, others, 2) for others in (fades, gradual)):
+            gradual.append(cut)
+            confident.append(cut)  # TransNetV2 scores ~0 on wipes: the network cannot confirm them
     hard: list[Cut] = []
     for frame in _peaks(score, CANDIDATE_THRESHOLD):
         value = float(score[frame])
@@ -338,7 +418,9 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
         features, measures, CANDIDATE_GRADUAL_DISTANCE, CANDIDATE_BLEND_RATIO, CANDIDATE_LINEARITY
     ):
         first, last = max(0, first), min(count - 1, last)
-        if not _overlaps(Cut(frame=first, end=last), fades + confident, 2):
+        # A confident hard cut at a dissolve's end (its last mixed frame to the clean shot) must not
+        # hide the dissolve: only fades and confident gradual transitions make the network unneeded.
+        if not _overlaps(Cut(frame=first, end=last), fades + [c for c in confident if c.is_gradual], 2):
             regions.append((first, last))
     # Wipes and pushes: frames 2K apart differ like a new shot and the change runs one way, but the
     # middle frame is no blend of the ends (each half is one of them), so the blend test above

@@ -28,8 +28,15 @@ from ..video import VideoInfo, iter_batches, probe
 
 ANALYSIS_SIZE = (96, 54)  # (w, h) decoded for the classic features
 THUMB_SIZE = (48, 27)  # (w, h) TransNetV2's input
-CHUNK = 64
+CHUNK = 64  # at most 255: the histogram labels each frame of a chunk with a uint8
 HIST_BINS = 16  # per HSV channel
+_LEVELS = np.arange(256)
+# Value -> histogram bin per HSV channel (hue 0..179 spread over 0..255 first): cv2.LUT's table.
+_BIN_LUT = (
+    np.stack([np.minimum(_LEVELS, 179) * 256 // 180 >> 4, _LEVELS >> 4, _LEVELS >> 4], axis=1)
+    .astype(np.uint8)
+    .reshape(256, 1, 3)
+)
 QUEUE_CHUNKS = 4  # decoded chunks waiting for the analysis (4 x 64 frames of 96x54: 4 MB)
 
 
@@ -80,6 +87,13 @@ class _ChunkProcessor:
         self.luma = _Growing(capacity, (), np.float32)
         self._prev_hsv: np.ndarray | None = None
         self._prev_hist: np.ndarray | None = None
+        self._index: np.ndarray | None = None
+
+    def _frame_index(self, n: int, h: int, w: int) -> np.ndarray:
+        """(n*h, w) uint8: which frame of the stacked chunk each pixel belongs to."""
+        if self._index is None or self._index.shape != (n * h, w):
+            self._index = np.repeat(np.arange(n, dtype=np.uint8), h * w).reshape(n * h, w)
+        return self._index
 
     def process(self, frames: np.ndarray) -> None:
         import cv2
@@ -92,20 +106,26 @@ class _ChunkProcessor:
         self.thumbs.extend(thumbs.reshape(n, h // 2, w // 2, 3))
 
         hsv = cv2.cvtColor(stacked_rgb, cv2.COLOR_RGB2HSV).reshape(n, h, w, 3)
-        hsv16 = hsv.astype(np.int16)
         if self._prev_hsv is None:
-            self._prev_hsv = hsv16[:1]
-        stacked = np.concatenate([self._prev_hsv, hsv16], axis=0)
-        content = np.abs(np.diff(stacked, axis=0)).mean(axis=(1, 2, 3), dtype=np.float32)
-        self._prev_hsv = hsv16[-1:]
+            self._prev_hsv = hsv[:1]
+        stacked = np.concatenate([self._prev_hsv, hsv], axis=0)
+        # cv2.absdiff on uint8 is |a - b| exactly, without widening the chunk to int16 first.
+        changed = cv2.absdiff(stacked[1:].reshape(n * h, w, 3), stacked[:-1].reshape(n * h, w, 3))
+        content = changed.reshape(n, -1).mean(axis=1, dtype=np.float32)
+        self._prev_hsv = hsv[-1:].copy()
 
-        # Hue is 0..179 in OpenCV: scale it onto the same bins as saturation and value.
-        quant = hsv.astype(np.int32)
-        quant[..., 0] = quant[..., 0] * 256 // 180
-        quant = (quant >> 4) + np.arange(3, dtype=np.int32) * HIST_BINS
-        quant += (np.arange(n, dtype=np.int32) * 3 * HIST_BINS)[:, None, None, None]
-        counts = np.bincount(quant.ravel(), minlength=n * 3 * HIST_BINS).reshape(n, 3 * HIST_BINS)
-        hist = counts.astype(np.float32) / float(h * w * 3)
+        # Per-frame histograms in C: a lookup table puts each channel's value in its bin (hue is
+        # 0..179 in OpenCV, so it is spread onto the same 16 bins first), and one 2-D calcHist per
+        # channel over (frame index, bin) counts every frame of the chunk at once.
+        binned = cv2.LUT(hsv.reshape(n * h, w, 3), _BIN_LUT)
+        index = self._frame_index(n, h, w)
+        hist = np.concatenate(
+            [
+                cv2.calcHist([index, binned], [0, 1 + c], None, [n, HIST_BINS], [0, n, 0, HIST_BINS])
+                for c in range(3)
+            ],
+            axis=1,
+        ) / float(h * w * 3)
         if self._prev_hist is None:
             self._prev_hist = hist[:1]
         hist_stack = np.concatenate([self._prev_hist, hist], axis=0)
