@@ -157,6 +157,24 @@ class AnnotatedFace:
     scheme: str  # "68" or "98"
 
 
+def _face_crop(face):  # type: ignore[no-untyped-def]
+    """The annotated face, twice its landmarks' extent, resized to 384 px wide (BGR); None if unreadable or tiny."""
+    import cv2
+
+    image = cv2.imread(str(face.image))
+    if image is None:
+        return None
+    x0, y0 = face.points.min(0)
+    x1, y1 = face.points.max(0)
+    side = max(x1 - x0, y1 - y0) * 2.0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    a, b = int(max(cx - side / 2, 0)), int(max(cy - side / 2, 0))
+    crop = image[b : int(cy + side / 2), a : int(cx + side / 2)]
+    if min(crop.shape[:2]) < 20:
+        return None
+    return cv2.resize(crop, (384, round(384 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
+
+
 def _68_measures(p: np.ndarray) -> tuple[float, float]:
     """(inner-lip gap / face height, eye aspect ratio) of an iBUG 68-point face."""
     gap = np.mean([np.linalg.norm(p[a] - p[b]) for a, b in ((61, 67), (62, 66), (63, 65))])
@@ -223,20 +241,9 @@ def face_agreement(faces: list[AnnotatedFace], backend: str | None = None) -> di
     found = 0
     try:
         for face in faces:
-            image = cv2.imread(str(face.image))
-            if image is None:
+            crop = _face_crop(face)
+            if crop is None:
                 continue
-            x0, y0 = face.points.min(0)
-            x1, y1 = face.points.max(0)
-            side = max(x1 - x0, y1 - y0) * 2.0
-            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-            a, b = int(max(cx - side / 2, 0)), int(max(cy - side / 2, 0))
-            crop = image[b : int(cy + side / 2), a : int(cx + side / 2)]
-            if min(crop.shape[:2]) < 20:
-                continue
-            crop = cv2.resize(
-                crop, (384, round(384 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC
-            )
             rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB)
             meshes = runner.process(rgb).faces
             if not meshes:
@@ -294,20 +301,9 @@ def face_symmetry(faces: list[AnnotatedFace], mirror_average: bool) -> dict[str,
     blink = names.index("eyeBlinkLeft"), names.index("eyeBlinkRight")
     blink_gaps, pair_gaps, jaw, gaps = [], [], [], []
     for face in faces:
-        image = cv2.imread(str(face.image))
-        if image is None:
+        crop = _face_crop(face)
+        if crop is None:
             continue
-        x0, y0 = face.points.min(0)
-        x1, y1 = face.points.max(0)
-        side = max(x1 - x0, y1 - y0) * 2.0
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        a, b = int(max(cx - side / 2, 0)), int(max(cy - side / 2, 0))
-        crop = image[b : int(cy + side / 2), a : int(cx + side / 2)]
-        if min(crop.shape[:2]) < 20:
-            continue
-        crop = cv2.resize(
-            crop, (384, round(384 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC
-        )
         rgb = np.ascontiguousarray(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
         size = (rgb.shape[1], rgb.shape[0])
         seen, mirrored = mesh.process(rgb), mesh.process(np.ascontiguousarray(rgb[:, ::-1]))
