@@ -14,6 +14,7 @@ from typing import Any
 import bpy
 
 from ..core.batch import BatchError, open_or_new, save
+from ..core.compat import strips
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not os.path.exists(args.edit):
         raise BatchError(f"{args.edit} does not exist: pass the .blend of the edit.")
     open_or_new(os.path.abspath(args.edit))
-    scenes = [s for s in bpy.data.scenes if s.sequence_editor is not None and len(s.sequence_editor.strips)]
+    scenes = [s for s in bpy.data.scenes if s.sequence_editor is not None and len(strips(s.sequence_editor))]
     if args.scene:
         scenes = [s for s in scenes if s.name == args.scene]
         if not scenes:

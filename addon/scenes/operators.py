@@ -8,6 +8,7 @@ from typing import Any
 
 import bpy
 
+from ..core.compat import all_strips
 from ..core.jobs import EngineJobOperator, JobInputError
 
 
@@ -57,7 +58,7 @@ class CLAPPER_OT_group_scenes(EngineJobOperator, bpy.types.Operator):
         from .write import apply_scenes
 
         scene, editor = _editor(context)
-        strips = [s for s in editor.strips_all if s.name in set(getattr(self, "_strips", []))]
+        strips = [s for s in all_strips(editor) if s.name in set(getattr(self, "_strips", []))]
         tagged = apply_scenes(scene, strips, result)
         props = scene.clapper.scenes
         props.scenes_json = json.dumps(result.to_dict())
