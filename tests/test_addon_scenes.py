@@ -37,16 +37,12 @@ def cut_edit(bpy: Any, clip: Path, cuts: tuple[int, ...] = (70, 170, 301), sound
 
 
 def effect(editor: Any, name: str, kind: str, channel: int, start: int, length: int, *inputs: Any) -> Any:
-    """``new_effect`` in every Blender: 4.2 takes ``frame_end``/``seq1``, later ones ``length``/``input1``."""
+    """``new_effect`` in every Blender: 4.2 takes ``frame_end``/``seq1``, 4.5 ``frame_end``/``input1``, 5.0 ``length``/``input1``."""
     strips = editor_strips(editor)
     params = strips.bl_rna.functions["new_effect"].parameters.keys()
-    extra: dict[str, Any] = {}
-    if "length" in params:
-        extra["length"] = length
-        extra.update(zip(("input1", "input2"), inputs, strict=False))
-    else:
-        extra["frame_end"] = start + length
-        extra.update(zip(("seq1", "seq2"), inputs, strict=False))
+    extra: dict[str, Any] = {"length": length} if "length" in params else {"frame_end": start + length}
+    names = ("input1", "input2") if "input1" in params else ("seq1", "seq2")
+    extra.update(zip(names, inputs, strict=False))
     return strips.new_effect(name=name, type=kind, channel=channel, frame_start=start, **extra)
 
 

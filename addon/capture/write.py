@@ -33,6 +33,7 @@ CONTACT_PROPERTIES = ("clapper_contact_L", "clapper_contact_R")  # left, right f
 
 
 def _contact_fcurve(armature: bpy.types.Object, prop: str, *, create: bool) -> Any:
+    from ..core.compat import channelbag_fcurve
     from ..retarget.action import LAYERED_ACTIONS
 
     ad = armature.animation_data
@@ -52,7 +53,7 @@ def _contact_fcurve(armature: bpy.types.Object, prop: str, *, create: bool) -> A
     fc = curves.find(path)
     if fc is None and create:
         fc = (
-            curves.new(path, index=0, group_name="Clapper contacts")
+            channelbag_fcurve(bag, path, 0, "Clapper contacts")
             if LAYERED_ACTIONS
             else curves.new(path, index=0, action_group="Clapper contacts")
         )
