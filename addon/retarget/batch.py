@@ -99,16 +99,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def demo_step(out: Path, video: str) -> dict[str, Any]:
-    """``build.py demo``: a procedural walk retargeted onto a freshly generated Rigify rig."""
+    """``build.py demo``: a real walk (CMU 131_01, shipped in ``samples/``) retargeted onto a freshly
+    generated Rigify rig; a procedural walk where that take is not in the install."""
     from ai_engine.retarget.contract import RETARGET, RetargetRequest
     from ai_engine.retarget.sample_motion import write_sample_walk
+    from ai_engine.samples import media
 
     from ..core.batch import open_or_new
     from .read_rig import rigspec_from_armature
     from .sample_rigs import rigify_rig
     from .write import apply_retarget, export_bvh
 
-    motion = write_sample_walk(out / "sample_walk.bvh")
+    motion = media("mocap", "bvh", "cmu", "131_01.bvh") or write_sample_walk(out / "sample_walk.bvh")
     open_or_new(None)
     target = rigify_rig("rig")
     spec, used = rigspec_from_armature(target)
@@ -120,6 +122,7 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
         "blend": blend,
         "action": done["action"],
         "frames": f"{done['frame_start']}-{done['frame_end']}",
+        "source": str(motion),
         "map": used,
         "bvh": bvh,
     }
