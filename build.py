@@ -591,8 +591,9 @@ def extension(args: argparse.Namespace) -> None:
             "" if any(d.lower() == "torch" for d, _ in plan) else " (no PyTorch: TransNetV2 on ONNX Runtime)"
         )
         print(f"extension: Python {python} ({BLENDERS_OF_PYTHON[python]}): {len(found)} wheels{torch_note}")
-    # TransNetV2 as ONNX goes into the engine wheel (for the Pythons without PyTorch).
+    # TransNetV2 and the effect presets as ONNX go into the engine wheel (for the Pythons without PyTorch).
     run([py, "-m", "ai_engine.cuts.export_onnx"])
+    run([py, "-m", "ai_engine.fx.onnx_model"])
     engine_wheels = ROOT / "build" / "engine-wheel"
     shutil.rmtree(engine_wheels, ignore_errors=True)
     run([py, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", engine_wheels, "."])

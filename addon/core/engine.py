@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from ai_engine.contract import JobSpec
     from ai_engine.engine_contract import DiagnosticsRequest, DiagnosticsResult
 
-# What a job needs before it can start: the engine package and the libraries every feature imports.
-REQUIRED = ("ai_engine", "numpy", "cv2", "torch")
+# What a job needs before it can start: the engine package and the libraries every feature imports,
+# and one network runtime — PyTorch, or ONNX Runtime where the zip has no PyTorch (Linux, Python 3.13:
+# cuts and the effect presets run on it; ai_engine/runtimes.py says what else needs PyTorch).
+REQUIRED = ("ai_engine", "numpy", "cv2")
+NETWORK_RUNTIMES = ("torch", "onnxruntime")
 
 _checked: list[str | None] = []
 
@@ -38,6 +41,8 @@ def engine_problem(*, refresh: bool = False) -> str | None:
     if _checked and not refresh:
         return _checked[0]
     missing = [name for name in REQUIRED if not _find(name)]
+    if not any(_find(name) for name in NETWORK_RUNTIMES):
+        missing.append(" or ".join(NETWORK_RUNTIMES))
     problem = None
     if missing:
         python = ".".join(map(str, sys.version_info[:2]))

@@ -27,6 +27,7 @@ def _shipped_preset_names() -> tuple[str, ...]:
 
 PRESET_NAMES: tuple[str, ...] = _shipped_preset_names()
 MATERIAL_KINDS = ("emission", "surface")  # emission + alpha (fire, smoke …) or principled BSDF + maps
+SPATIAL, DCGAN = "spatial-gan", "dcgan"  # model architectures (a model card's "architecture")
 MIN_SIZE = 16  # generate.py refuses smaller sides too (and sizes that do not fit in memory)
 
 

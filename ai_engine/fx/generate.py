@@ -12,14 +12,20 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from ..errors import EngineError, ResourceLimit
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
-from .modelfile import SPATIAL, FxModel
+from .contract import SPATIAL
 from .noise import NoiseSample, draw_noise, loop_noise
+from .onnx_model import OnnxFxModel
+
+if TYPE_CHECKING:
+    from .modelfile import FxModel
+
+    Model = FxModel | OnnxFxModel
 
 MIN_SIZE, MAX_SIZE = 64, 8192
 
@@ -39,7 +45,7 @@ def available_memory() -> int:
         return 4 << 30
 
 
-def estimate_bytes(model: FxModel, size: int) -> int:
+def estimate_bytes(model: Model, size: int) -> int:
     """Peak memory of generating one ``size``² image with ``model`` and its maps (an upper bound)."""
     config = model.card["config"]
     widths = [*config.get("generator_widths", [64]), config.get("out_channels", 3)]
@@ -57,7 +63,7 @@ def estimate_bytes(model: FxModel, size: int) -> int:
     return int(peak * 1.5 + size * size * 4 * 3 * 8)  # + float32 image, maps and file buffers
 
 
-def check_size(model: FxModel, size: int, *, available: int | None = None) -> None:
+def check_size(model: Model, size: int, *, available: int | None = None) -> None:
     """Refuse a size before anything is allocated.
 
     Raises:
@@ -89,12 +95,23 @@ def fourier_resize(image: np.ndarray, size: int) -> np.ndarray:
     return (resized * (size * size) / (height * width)).astype(np.float32)
 
 
-def _cells(model: FxModel, size: int) -> tuple[int, int]:
+def _cells(model: Model, size: int) -> tuple[int, int]:
     scale = 2 ** (len(model.card["config"]["generator_widths"]) + 1)
     return math.ceil(size / scale), scale
 
 
-def _noise(model: FxModel, cells: int, torch_rng: torch.Generator) -> NoiseSample:
+def _rng(model: Model, seed: int) -> Any:
+    """The seeded generator the model's runtime draws noise with (torch's, or numpy's on ONNX)."""
+    if isinstance(model, OnnxFxModel):
+        return np.random.default_rng(seed)
+    import torch
+
+    return torch.Generator().manual_seed(seed)
+
+
+def _noise(model: Model, cells: int, rng: Any) -> NoiseSample:
+    if isinstance(model, OnnxFxModel):
+        return model.draw_noise(cells, rng)
     config = model.card["config"]
     return draw_noise(
         batch=1,
@@ -103,19 +120,26 @@ def _noise(model: FxModel, cells: int, torch_rng: torch.Generator) -> NoiseSampl
         local_dim=config["local_dim"],
         global_dim=config["global_dim"],
         periodic_dim=config["periodic_dim"],
-        generator=torch_rng,
+        generator=rng,
     )
 
 
-@torch.inference_mode()
-def _render(model: FxModel, noise: NoiseSample, size: int, *, tileable: bool) -> np.ndarray:
-    image = model.generator.generate(noise, tileable=tileable)[0]  # type: ignore[operator]  # (3, h·s, w·s)
-    array = ((image.permute(1, 2, 0).float().cpu().numpy() + 1.0) * 0.5).astype(np.float32)
+def _render(model: Model, noise: NoiseSample, size: int, *, tileable: bool) -> np.ndarray:
+    if isinstance(model, OnnxFxModel):
+        array = model.render(noise, tileable=tileable)
+    else:
+        import torch
+
+        with torch.inference_mode():
+            image = model.generator.generate(noise, tileable=tileable)[0]  # type: ignore[operator]
+        array = ((image.permute(1, 2, 0).float().cpu().numpy() + 1.0) * 0.5).astype(
+            np.float32
+        )  # (h·s, w·s, 3)
     return np.clip(fourier_resize(array, size), 0.0, 1.0)
 
 
 def generate_texture(
-    model: FxModel, *, size: int = 1024, seed: int = 0, tileable: bool = True, available: int | None = None
+    model: Model, *, size: int = 1024, seed: int = 0, tileable: bool = True, available: int | None = None
 ) -> np.ndarray:
     """One texture of ``size``² px.
 
@@ -134,18 +158,18 @@ def generate_texture(
         ResourceLimit: the size would not fit in memory (checked before allocating).
     """
     check_size(model, size, available=available)
-    torch_rng = torch.Generator().manual_seed(seed)
+    rng = _rng(model, seed)
     if model.architecture != SPATIAL:
-        return _dcgan_sample(model, size, torch_rng)
+        return _dcgan_sample(model, size, rng)  # type: ignore[arg-type]  # only PyTorch loads a DCGAN
     cells, scale = _cells(model, size)
     if tileable:
-        return _render(model, _noise(model, cells, torch_rng), size, tileable=True)
-    wide = _render(model, _noise(model, cells + 2, torch_rng), (cells + 2) * scale, tileable=False)
+        return _render(model, _noise(model, cells, rng), size, tileable=True)
+    wide = _render(model, _noise(model, cells + 2, rng), (cells + 2) * scale, tileable=False)
     return wide[scale : scale + size, scale : scale + size]
 
 
 def generate_loop(
-    model: FxModel,
+    model: Model,
     *,
     size: int = 512,
     frames: int = 48,
@@ -176,8 +200,8 @@ def generate_loop(
         )
     check_size(model, size, available=available)
     cells, _ = _cells(model, size)
-    torch_rng = torch.Generator().manual_seed(seed)
-    start, quarter = _noise(model, cells, torch_rng), _noise(model, cells, torch_rng)
+    rng = _rng(model, seed)
+    start, quarter = _noise(model, cells, rng), _noise(model, cells, rng)
     for index in range(frames):
         check_stop(should_stop)
         angle = 2 * math.pi * index / frames
@@ -189,8 +213,9 @@ def generate_loop(
         yield frame
 
 
-def _dcgan_sample(model: FxModel, size: int, torch_rng: torch.Generator) -> np.ndarray:
+def _dcgan_sample(model: FxModel, size: int, torch_rng: Any) -> np.ndarray:
     import cv2
+    import torch
 
     nz = int(model.card["config"]["nz"])
     with torch.inference_mode():

@@ -33,7 +33,6 @@ def presets(request: PresetsRequest, ctx: JobContext) -> PresetsResult:
 @implements(GENERATE)
 def generate(request: GenerateRequest, ctx: JobContext) -> GenerateResult:
     """Generate a still (``frames`` 0, with normal/roughness maps for surfaces) or a seamless loop."""
-    runtimes.require_torch("Generating an effect texture")
     from .generate import generate_loop, generate_texture
     from .output import write_loop, write_still
     from .presets import resolve_model, usage_of

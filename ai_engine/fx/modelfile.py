@@ -17,14 +17,13 @@ import torch
 from torch import nn
 
 from ..errors import BadModelFile
+from .contract import DCGAN, SPATIAL
 from .dcgan import DCGANConfig, DCGANGenerator
 from .models import SpatialGANConfig, SpatialGenerator
 
 MODEL_FORMAT = "clapper-fx-model"
 CHECKPOINT_FORMAT = "clapper-fx-checkpoint"
 FORMAT_VERSION = 1
-SPATIAL = "spatial-gan"
-DCGAN = "dcgan"
 
 
 @dataclass

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ class NoiseSample:
         phase: (B, periodic_dim) uniform in [0, 2π).
     """
 
-    local: torch.Tensor
-    global_: torch.Tensor
-    phase: torch.Tensor
+    local: Any  # torch.Tensor on the PyTorch path, np.ndarray on ONNX Runtime's (fx/onnx_model.py)
+    global_: Any
+    phase: Any
 
 
 def draw_noise(
@@ -47,6 +49,8 @@ def draw_noise(
     device: torch.device | str = "cpu",
 ) -> NoiseSample:
     """Draw the noise behind ``batch`` images on an ``height``×``width`` grid of cells."""
+    import torch
+
     local = torch.randn(batch, local_dim, height, width, generator=generator).to(device)
     global_ = torch.randn(batch, global_dim, generator=generator).to(device)
     phase = (torch.rand(batch, periodic_dim, generator=generator) * 2 * math.pi).to(device)
@@ -79,6 +83,8 @@ def periodic_planes(
     Returns:
         (B, P, height, width).
     """
+    import torch
+
     kx, ky = wave[..., 0], wave[..., 1]
     if tileable:
         kx = torch.round(kx * width / (2 * math.pi)) * (2 * math.pi / width)
