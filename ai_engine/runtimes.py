@@ -3,9 +3,9 @@
 PyTorch is bundled wherever PyPI has a CPU wheel for the platform and Python (every platform on
 Python 3.11; Windows and macOS on Python 3.13). For Linux on Python 3.13 (Blender 5.1+) PyPI holds
 only torch's CUDA build, which needs about 3 GB of NVIDIA wheels beside it: the extension ships
-without torch there, runs TransNetV2 through ONNX Runtime instead (the network exported from the
-same shipped weights at build time) and says what to install for the rest (GAN effects, the
-whole-take capture solve, the scene CNN).
+without torch there, runs TransNetV2 and the effect presets through ONNX Runtime instead (exported
+from the same shipped weights at build time) and says what to install for the rest (training
+effects and generating from trained model files, the whole-take capture solve, the scene CNN).
 """
 
 from __future__ import annotations
