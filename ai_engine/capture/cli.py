@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..contract import BadRequest
-from .contract import PARTS, SYNC_MODES, CaptureOptions, CaptureResult, parse_parts
+from .contract import PARTS, PERSON_CHOICES, SYNC_MODES, CaptureOptions, CaptureResult, parse_parts
 from .overlay import contact_sheet, image_sequence
 from .pipeline import capture
 
@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--neutral-frame", type=int, default=None, help="frame with a relaxed face")
     parser.add_argument("--overlay", help="write a QA contact sheet PNG here")
     parser.add_argument("--overlay-frames", help="write every frame with landmarks into this folder")
+    parser.add_argument(
+        "--person",
+        choices=PERSON_CHOICES,
+        default="first",
+        help="whom to capture when several people are in the picture (default: whoever is found first)",
+    )
     parser.add_argument("--json", action="store_true", help="print the health report as JSON")
 
 
@@ -41,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             smoothing=args.smoothing,
             max_gap_seconds=args.max_gap,
             neutral_frame=args.neutral_frame,
+            person=args.person,
         )
     except BadRequest as exc:
         print(f"error: {exc}", file=sys.stderr)

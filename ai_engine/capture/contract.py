@@ -16,6 +16,11 @@ PARTS = ("body", "face", "hands")
 """What a capture can track, in the order the pipeline runs them."""
 
 SYNC_MODES = ("motion", "as_filmed")
+# Whom to capture when several people are in the picture: "first" follows whoever the tracker finds
+# first (one tracker, the fastest); the others track up to MAX_PEOPLE and follow the one chosen on the
+# first frame they are seen — largest, or leftmost/rightmost — through crossings, re-finding them by
+# where they were last seen if the tracker loses them.
+PERSON_CHOICES = ("first", "largest", "leftmost", "rightmost")
 """How several videos of one take are lined up: by their motion (the offset where the views agree
 with the cameras' geometry) or as filmed (frame i of every video is the same instant: timecode-synced)."""
 
@@ -41,8 +46,13 @@ class CaptureOptions(Contract):
     concurrent: bool = True
     solve: bool = True  # the whole-take body solve (False: per-frame filter only, as before)
     backend: str | None = None  # runners.BACKENDS; None: runners.default_backend() (LiteRT)
+    person: str = "first"  # PERSON_CHOICES
 
     def __post_init__(self) -> None:
+        require(
+            self.person in PERSON_CHOICES,
+            f"Unknown person choice {self.person!r}: use one of {', '.join(PERSON_CHOICES)}.",
+        )
         unknown = sorted(set(self.parts) - set(PARTS))
         require(not unknown, f"Unknown parts {unknown}: choose among {', '.join(PARTS)}.")
         require(bool(self.parts), f"No part chosen: pick at least one of {', '.join(PARTS)}.")

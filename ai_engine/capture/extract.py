@@ -171,6 +171,59 @@ def _assign_hands(
     return pairs, rejected
 
 
+MAX_PEOPLE = 4  # people tracked at once when one is to be chosen among several
+REFIND_DISTANCE = 0.12  # a lost person is re-found within this fraction of the frame of where they were
+
+
+def _hips(pose: PoseResult) -> np.ndarray:
+    return np.asarray(pose.image[[23, 24], :2].mean(axis=0))
+
+
+def _box_area(pose: PoseResult) -> float:
+    seen = pose.image[pose.visibility > 0.5, :2] if (pose.visibility > 0.5).sum() >= 4 else pose.image[:, :2]
+    return float(np.ptp(seen[:, 0]) * np.ptp(seen[:, 1]))
+
+
+class PersonChooser:
+    """Follows one person among the tracked ones: chosen by ``rule`` (``PERSON_CHOICES``) the first
+    time anyone is seen, then by the tracker's id; when that track ends, the person is re-found as
+    the one nearest (within ``REFIND_DISTANCE``) to where they were last seen — never by the rule
+    again, so someone else walking in is not taken for them."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+        self.track_id: int | None = None
+        self.last_seen: np.ndarray | None = None
+        self.switches = 0  # re-found after the tracker lost them (not an identity switch)
+
+    def choose(self, people: list[PoseResult]) -> PoseResult | None:
+        if not people:
+            return None
+        chosen: PoseResult | None = None
+        if self.track_id is None:
+            if self.rule == "largest":
+                chosen = max(people, key=_box_area)
+            elif self.rule == "rightmost":
+                chosen = max(people, key=lambda p: float(_hips(p)[0]))
+            elif self.rule == "leftmost":
+                chosen = min(people, key=lambda p: float(_hips(p)[0]))
+            else:
+                chosen = people[0]
+        else:
+            chosen = next((p for p in people if p.track_id == self.track_id), None)
+            if chosen is None and self.last_seen is not None:
+                distance, nearest = min(
+                    ((float(np.linalg.norm(_hips(p) - self.last_seen)), p) for p in people),
+                    key=lambda x: x[0],
+                )
+                if distance <= REFIND_DISTANCE:
+                    chosen = nearest
+                    self.switches += 1
+        if chosen is not None:
+            self.track_id, self.last_seen = chosen.track_id, _hips(chosen)
+        return chosen
+
+
 def extract_track(
     video: str | os.PathLike[str],
     *,
@@ -179,6 +232,7 @@ def extract_track(
     concurrent: bool = True,
     decode_thread: bool = True,
     backend: str | None = None,
+    person: str = "first",
     progress: ProgressFn = no_progress,
     should_stop: StopFn = never_stop,
 ) -> tuple[MotionTrack, ExtractStats]:
@@ -190,6 +244,7 @@ def extract_track(
         concurrent: run the face/hands graphs beside the pose graph (False: one after the other).
         decode_thread: decode in a background thread (False: decode, then infer, frame by frame).
         backend: how landmarks are computed (``runners.BACKENDS``; None: ``runners.default_backend()``).
+        person: whom to follow among several people (``PERSON_CHOICES``; see ``PersonChooser``).
 
     Returns:
         The raw track (no swap fixing, gap filling or smoothing yet) and extraction statistics.
@@ -203,7 +258,9 @@ def extract_track(
     info = probe(video, should_stop=should_stop)
     stats = ExtractStats()
     want_body, want_face, want_hands = ("body" in parts), ("face" in parts), ("hands" in parts)
-    pose_runner = PoseRunner(backend=backend) if want_body else None
+    several = person != "first"
+    pose_runner = PoseRunner(backend=backend, max_people=MAX_PEOPLE if several else 1) if want_body else None
+    chooser = PersonChooser(person) if several else None
     face_runner = FaceRunner(backend=backend) if want_face else None
     # A second Face Mesh for head crops: its tracking state must not mix with the whole-frame one.
     crop_face_runner = FaceRunner(max_faces=1, backend=backend) if want_face and want_body else None
@@ -245,7 +302,12 @@ def extract_track(
                 head = head_box(last_pose, size)
                 if lane is not None:
                     lane.submit(frame, head)
-                pose = pose_runner.process(frame) if pose_runner else None
+                if pose_runner is None:
+                    pose = None
+                elif chooser is not None:
+                    pose = chooser.choose(pose_runner.process_all(frame))
+                else:
+                    pose = pose_runner.process(frame)
                 if lane is not None:
                     # The lane may run a frame behind: collect the previous frame's face and hands
                     # now, so neither thread waits for the other on every frame.

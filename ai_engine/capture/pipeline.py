@@ -86,6 +86,7 @@ def capture(
         max_side=options.max_side,
         concurrent=options.concurrent,
         backend=options.backend,
+        person=options.person,
         progress=sub_progress(progress, 0.0, 0.92),
         should_stop=should_stop,
     )
