@@ -145,6 +145,9 @@ class EngineJobOperator:
         wm.modal_handler_add(self)
         wm.progress_begin(0, 100)
         _set_status(context, 0.0, "starting", self.job_label, True)
+        status = getattr(wm, "clapper_job", None)
+        if status is not None:
+            status.owner = type(self).__module__.rpartition(".")[0]
         return {"RUNNING_MODAL"}
 
     def _finish(self, context: bpy.types.Context) -> None:

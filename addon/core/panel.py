@@ -7,13 +7,22 @@ import bpy
 from .engine import draw_engine_problem
 
 
-def draw_job_status(layout: bpy.types.UILayout, context: bpy.types.Context) -> bool:
+def draw_job_status(
+    layout: bpy.types.UILayout, context: bpy.types.Context, feature: str | None = None
+) -> bool:
     """Draw what every Clapper panel starts with: a line when the engine is missing (with the fix),
-    then the running job's progress bar and a cancel hint. True when a job is running."""
+    then the running job's progress bar and a cancel hint. True when a job is running.
+
+    ``feature`` is the panel's package (``__package__``): the panel of the running job's feature
+    draws the progress box, the other panels of the sidebar one line naming the job."""
     draw_engine_problem(layout)
     status = getattr(context.window_manager, "clapper_job", None)
     if status is None or not status.running:
         return False
+    owner = status.owner
+    if feature is not None and owner and owner != feature and not owner.endswith(".core"):
+        layout.label(text=f"{status.label}… (Esc cancels)", icon="SORTTIME")
+        return True
     box = layout.box()
     box.label(text=status.label, icon="SORTTIME")
     if hasattr(box, "progress"):  # Blender 4.0+
