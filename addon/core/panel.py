@@ -18,6 +18,8 @@ def draw_job_status(
     draw_engine_problem(layout)
     status = getattr(context.window_manager, "clapper_job", None)
     if status is None or not status.running:
+        if status is not None and status.error and (feature is None or status.owner == feature):
+            draw_job_error(layout, status.error)
         return False
     owner = status.owner
     if feature is not None and owner and owner != feature and not owner.endswith(".core"):
@@ -33,3 +35,16 @@ def draw_job_status(
         box.prop(status, "fraction", text=status.message, slider=True)
     box.label(text="Press Esc to cancel", icon="CANCEL")
     return True
+
+
+def draw_job_error(layout: bpy.types.UILayout, message: str) -> None:
+    """The last job's failure in one line (its first sentence), with the whole message one click away."""
+    first = message.split(". ", 1)[0].rstrip(".")
+    box = layout.box()
+    box.alert = True
+    row = box.row(align=True)
+    row.label(text=first, icon="ERROR")
+    row.operator("clapper.copy_job_error", text="", icon="COPYDOWN")
+    row.operator("clapper.clear_job_error", text="", icon="X")
+    if first != message.rstrip("."):
+        box.label(text="Copy the message for the whole fix (also in Window › Info)")
