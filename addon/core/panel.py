@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import bpy
 
 from .engine import draw_engine_problem
@@ -19,7 +21,7 @@ def draw_job_status(
     status = getattr(context.window_manager, "clapper_job", None)
     if status is None or not status.running:
         if status is not None and status.error and (feature is None or status.owner == feature):
-            draw_job_error(layout, status.error)
+            draw_job_error(layout, status.error, getattr(context.region, "width", 0))
         return False
     owner = status.owner
     if feature is not None and owner and owner != feature and not owner.endswith(".core"):
@@ -37,14 +39,16 @@ def draw_job_status(
     return True
 
 
-def draw_job_error(layout: bpy.types.UILayout, message: str) -> None:
-    """The last job's failure in one line (its first sentence), with the whole message one click away."""
-    first = message.split(". ", 1)[0].rstrip(".")
+def draw_job_error(layout: bpy.types.UILayout, message: str, width: int = 0) -> None:
+    """The last job's failure: its first sentence wrapped to the sidebar (a single label truncates in
+    the middle), then Copy (the whole message, with its fix) and Dismiss."""
+    first = message.split(". ", 1)[0].rstrip(".") + "."
+    chars = max(24, int(width / (7 * bpy.context.preferences.system.ui_scale))) if width else 40
     box = layout.box()
     box.alert = True
+    col = box.column(align=True)
+    for i, line in enumerate(textwrap.wrap(first, chars)[:4]):
+        col.label(text=line, icon="ERROR" if i == 0 else "BLANK1")
     row = box.row(align=True)
-    row.label(text=first, icon="ERROR")
-    row.operator("clapper.copy_job_error", text="", icon="COPYDOWN")
+    row.operator("clapper.copy_job_error", text="Copy Message and Fix", icon="COPYDOWN")
     row.operator("clapper.clear_job_error", text="", icon="X")
-    if first != message.rstrip("."):
-        box.label(text="Copy the message for the whole fix (also in Window › Info)")
