@@ -43,11 +43,14 @@ def draw_job_error(layout: bpy.types.UILayout, message: str, width: int = 0) -> 
     """The last job's failure: its first sentence wrapped to the sidebar (a single label truncates in
     the middle), then Copy (the whole message, with its fix) and Dismiss."""
     first = message.split(". ", 1)[0].rstrip(".") + "."
-    chars = max(24, int(width / (7 * bpy.context.preferences.system.ui_scale))) if width else 40
+    chars = max(24, int((width - 60) / (7 * bpy.context.preferences.system.ui_scale))) if width else 40
     box = layout.box()
     box.alert = True
     col = box.column(align=True)
-    for i, line in enumerate(textwrap.wrap(first, chars)[:4]):
+    lines = textwrap.wrap(first, chars)
+    if len(lines) > 6:
+        lines = [*lines[:5], lines[5] + " …"]
+    for i, line in enumerate(lines):
         col.label(text=line, icon="ERROR" if i == 0 else "BLANK1")
     row = box.row(align=True)
     row.operator("clapper.copy_job_error", text="Copy Message and Fix", icon="COPYDOWN")
