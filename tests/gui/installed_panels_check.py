@@ -162,6 +162,10 @@ def watch() -> float | None:
             finish()
             return None
         return 0.5
+    if not log.pop("settled", False):  # let the event loop slide the panels to their new size first
+        area.tag_redraw()
+        log["settled"] = True
+        return 1.0
     log.pop("mid", None)
     STEPS.pop(0)
     shot(shot_name)
