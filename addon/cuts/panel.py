@@ -67,7 +67,7 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
                 box = col.box()
                 box.label(text=f"Score curve · {source.strip}", icon="GRAPH")
                 preview = source.curve_image.preview_ensure()
-                box.template_icon(icon_value=preview.icon_id, scale=6.0)
+                box.template_icon(icon_value=preview.icon_id, scale=10.0)
         col.operator("clapper.apply_cuts", icon="SEQ_SEQUENCER")
         row = col.row(align=True)
         for fmt in vocabulary("ai_engine.cuts.contract", "EXPORT_FORMATS"):
