@@ -98,6 +98,8 @@ def test_training_on_an_empty_folder_fails_cleanly(blender: Any, tmp_path: Path)
     with pytest.raises(RuntimeError, match="empty"):
         bpy.ops.clapper.fx_train()
     assert not (tmp_path / "model.pt").exists()
+    status = bpy.context.window_manager.clapper_job  # the Effects panels keep the message
+    assert "empty" in status.error and status.owner.endswith(".fx")
 
 
 def _verb(*args: str) -> subprocess.CompletedProcess[str]:

@@ -116,3 +116,18 @@ def test_run_job_in_process_collects_warnings(data_dir: Path, tmp_path: Path) ->
     assert isinstance(result, ProbeResult)
     assert result.info.variable_frame_rate is True
     assert any("variable frame rate" in w for w in ctx.warnings)
+
+
+def test_worker_ignores_an_ai_engine_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blender started from a folder holding another `ai_engine` (a source checkout beside an installed
+    zip) still runs the engine on its sys.path: `python -m` alone would import the folder's copy."""
+    decoy = tmp_path / "ai_engine"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy engine in the current folder')\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_blocking(
+        DIAGNOSTICS, DiagnosticsRequest(steps=1, step_seconds=0.0, libraries=("numpy",)), label="decoy"
+    )
+    assert result.steps == 1

@@ -16,7 +16,7 @@ class CLAPPER_PT_capture(bpy.types.Panel):
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
-        running = draw_job_status(layout, context)
+        running = draw_job_status(layout, context, __package__)
         props = context.scene.clapper.capture
         col = layout.column()
         col.enabled = not running

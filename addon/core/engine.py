@@ -92,4 +92,27 @@ class CLAPPER_OT_check_engine(EngineJobOperator, bpy.types.Operator):
         self.report({"ERROR"} if missing else {"INFO"}, f"Engine on Python {result.python}: {text}")
 
 
-classes = (CLAPPER_OT_check_engine,)
+class CLAPPER_OT_copy_job_error(bpy.types.Operator):
+    """Copy the last job's whole error message, with its fix, to the clipboard"""
+
+    bl_idname = "clapper.copy_job_error"
+    bl_label = "Copy Error Message"
+
+    def execute(self, context: bpy.types.Context) -> set[str]:
+        context.window_manager.clipboard = context.window_manager.clapper_job.error
+        self.report({"INFO"}, "Error message copied")
+        return {"FINISHED"}
+
+
+class CLAPPER_OT_clear_job_error(bpy.types.Operator):
+    """Hide the last job's error"""
+
+    bl_idname = "clapper.clear_job_error"
+    bl_label = "Dismiss Error"
+
+    def execute(self, context: bpy.types.Context) -> set[str]:
+        context.window_manager.clapper_job.error = ""
+        return {"FINISHED"}
+
+
+classes = (CLAPPER_OT_check_engine, CLAPPER_OT_copy_job_error, CLAPPER_OT_clear_job_error)

@@ -105,6 +105,13 @@ class EngineJobOperator:
         _report_warnings(self, warnings)  # type: ignore[arg-type]
         return {"FINISHED"}
 
+    def _remember_failure(self, context: bpy.types.Context, message: str) -> None:
+        """Keep the failure for the feature's panel (``core.panel.draw_job_status``)."""
+        status = getattr(context.window_manager, "clapper_job", None)
+        if status is not None:
+            status.owner = type(self).__module__.rpartition(".")[0]
+            status.error = message
+
     def execute(self, context: bpy.types.Context) -> set[str]:
         """Blocking path: background mode, scripts (EXEC_DEFAULT) and batch verbs."""
         built = self._build(context)
@@ -120,6 +127,7 @@ class EngineJobOperator:
             self.report({"WARNING"}, str(exc))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         except JobFailed as exc:
+            self._remember_failure(context, exc.message)
             self.report({"ERROR"}, exc.message)  # type: ignore[attr-defined]
             return {"CANCELLED"}
         return self._apply(context, result, warnings)
@@ -145,6 +153,10 @@ class EngineJobOperator:
         wm.modal_handler_add(self)
         wm.progress_begin(0, 100)
         _set_status(context, 0.0, "starting", self.job_label, True)
+        status = getattr(wm, "clapper_job", None)
+        if status is not None:
+            status.owner = type(self).__module__.rpartition(".")[0]
+            status.error = ""
         return {"RUNNING_MODAL"}
 
     def _finish(self, context: bpy.types.Context) -> None:
@@ -184,6 +196,7 @@ class EngineJobOperator:
             return {"CANCELLED"}
         except JobFailed as exc:
             self._finish(context)
+            self._remember_failure(context, exc.message)
             self.report({"ERROR"}, exc.message)  # type: ignore[attr-defined]
             return {"CANCELLED"}
         self._finish(context)

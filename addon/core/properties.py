@@ -18,6 +18,12 @@ class ClapperJobStatus(bpy.types.PropertyGroup):
     label: bpy.props.StringProperty(name="Job", default="")
     fraction: bpy.props.FloatProperty(name="Progress", min=0.0, max=1.0, subtype="FACTOR")
     message: bpy.props.StringProperty(name="Message", default="")
+    # The running operator's feature package (e.g. "….clapper.cuts"): its panel draws the progress box,
+    # the others one line (seen in the window: three identical boxes stacked in the Sequencer sidebar).
+    owner: bpy.props.StringProperty(name="Feature", default="")
+    # The last job's failure (the engine's message with its next step), drawn in its feature's panel
+    # until the next job starts: a status-bar report alone is gone after a few seconds.
+    error: bpy.props.StringProperty(name="Last Error", default="")
 
 
 classes = (ClapperJobStatus,)

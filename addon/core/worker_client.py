@@ -61,7 +61,8 @@ def worker_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The child sees the same ``sys.path`` as this interpreter (extension wheels included)."""
     env = dict(os.environ)
     env.update(extra or {})
-    paths = [p for p in sys.path if p and os.path.isdir(p)]
+    paths = [p or os.getcwd() for p in sys.path]  # "" is the current folder (python -c, the REPL)
+    paths = [p for p in paths if os.path.isdir(p)]
     env["PYTHONPATH"] = os.pathsep.join(paths)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -76,7 +77,10 @@ def worker_command() -> list[str]:
             "Blender's Python interpreter was not found, so the engine cannot start. Reinstall Blender "
             "or run the job from the command line (python -m addon ...).",
         )
-    return [executable, "-m", "ai_engine.worker"]
+    # -P: `-m` would put the current folder first on sys.path, so Blender started from a folder that
+    # holds an `ai_engine` (a source checkout) ran that one instead of the installed engine (seen in
+    # the GUI test: the checkout has no exported TransNetV2 ONNX, so Detect Cuts asked for PyTorch).
+    return [executable, "-P", "-m", "ai_engine.worker"]
 
 
 class WorkerProcess:

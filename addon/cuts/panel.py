@@ -48,7 +48,7 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
-        running = draw_job_status(layout, context)
+        running = draw_job_status(layout, context, __package__)
         scene = getattr(context, "sequencer_scene", None) or context.scene
         props = scene.clapper.cuts
         col = layout.column()
@@ -67,7 +67,7 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
                 box = col.box()
                 box.label(text=f"Score curve · {source.strip}", icon="GRAPH")
                 preview = source.curve_image.preview_ensure()
-                box.template_icon(icon_value=preview.icon_id, scale=6.0)
+                box.template_icon(icon_value=preview.icon_id, scale=10.0)
         col.operator("clapper.apply_cuts", icon="SEQ_SEQUENCER")
         row = col.row(align=True)
         for fmt in vocabulary("ai_engine.cuts.contract", "EXPORT_FORMATS"):

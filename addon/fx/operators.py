@@ -40,6 +40,21 @@ def model_choice(props: Any) -> str:
     return path
 
 
+def show_in_image_editors(context: bpy.types.Context, image: bpy.types.Image | None) -> None:
+    """Show the new texture in the Image editors that show nothing or an earlier generation (seen in
+    the window: Generate in the Image editor left it empty, the result only in the material)."""
+    screen = getattr(context, "screen", None)
+    if image is None or screen is None:
+        return
+    image["clapper_fx"] = True
+    for area in screen.areas:
+        if area.type == "IMAGE_EDITOR":
+            space = area.spaces.active
+            if space.image is None or space.image.get("clapper_fx"):
+                space.image = image
+                area.tag_redraw()
+
+
 def apply_generation(
     context: bpy.types.Context, result: GenerateResult, *, pack: bool, obj: bpy.types.Object | None
 ) -> bpy.types.Material | None:
@@ -48,6 +63,9 @@ def apply_generation(
     from .write_material import assign_material, build_material
 
     images = load_result(result, pack=pack)
+    show_in_image_editors(
+        context, images.sequence or images.maps.get("color") or next(iter(images.maps.values()), None)
+    )
     if obj is None:
         return None
     material = build_material(

@@ -12,7 +12,7 @@ from .previews import release
 
 
 def draw_generate(layout: bpy.types.UILayout, context: bpy.types.Context) -> None:
-    running = draw_job_status(layout, context)
+    running = draw_job_status(layout, context, __package__)
     props = context.scene.clapper.fx
     col = layout.column()
     col.enabled = not running
@@ -36,7 +36,7 @@ def draw_generate(layout: bpy.types.UILayout, context: bpy.types.Context) -> Non
 
 
 def draw_train(layout: bpy.types.UILayout, context: bpy.types.Context) -> None:
-    running = draw_job_status(layout, context)
+    running = draw_job_status(layout, context, __package__)
     props = context.scene.clapper.fx
     col = layout.column()
     col.enabled = not running

@@ -47,7 +47,7 @@ class CLAPPER_PT_sequencer_scenes(bpy.types.Panel):
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
-        running = draw_job_status(layout, context)
+        running = draw_job_status(layout, context, __package__)
         scene: Any = getattr(context, "sequencer_scene", None) or context.scene
         props = scene.clapper.scenes
         col = layout.column()
