@@ -34,12 +34,13 @@ def has_torch() -> bool:
     return has("torch")
 
 
-def torch_missing(feature: str) -> MissingRuntime:
-    """The error a torch-only feature raises where this build has no PyTorch."""
+def torch_missing(feature: str, note: str = "") -> MissingRuntime:
+    """The error a torch-only feature raises where this build has no PyTorch. Its first sentence is
+    short (a panel shows it on one line); ``note`` (a sentence) and the fix follow."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return MissingRuntime(
-        f"{feature} needs PyTorch, which this Clapper build does not include for Python {version} on "
-        f"{sys.platform} (PyPI has no CPU wheel of torch there). "
+        f"{feature} needs PyTorch. {note + ' ' if note else ''}This Clapper build has none for Python "
+        f"{version} on {sys.platform} (PyPI has no CPU wheel of torch there). "
         + TORCH_INSTALL.format(python=sys.executable)
     )
 

@@ -57,12 +57,8 @@ def runtime(model: str) -> str:
     if model in PRESET_NAMES and runtimes.has("onnxruntime") and all(p.is_file() for p in graph_paths(model)):
         return "onnx"
     if model in PRESET_NAMES:
-        raise runtimes.torch_missing(
-            f"Generating the '{model}' preset (its ONNX export is not in this build)"
-        )
-    raise runtimes.torch_missing(
-        "Generating from a model file you trained (the built-in presets generate without it)"
-    )
+        raise runtimes.torch_missing(f"The '{model}' preset", "Its ONNX export is not in this build.")
+    raise runtimes.torch_missing("A trained model file", "The built-in presets generate without it.")
 
 
 @dataclass
