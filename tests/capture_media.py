@@ -7,7 +7,6 @@ with a clear reason when a file is in neither.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import pytest
 
 
 def data_root() -> Path:
-    return Path(
-        os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
+    from ai_engine.samples import shared_data_root
+
+    return shared_data_root()
 
 
 def mocap(*parts: str) -> Path:

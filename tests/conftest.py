@@ -22,14 +22,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _data_root() -> Path:
-    env = os.environ.get("CLAPPER_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "data"
-
-
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    root = _data_root()
+    from ai_engine.samples import shared_data_root
+
+    root = shared_data_root()
     if not root.is_dir():
         pytest.skip(f"real test media not found at {root} (set CLAPPER_DATA to the shared/data folder)")
     return root
@@ -80,6 +77,33 @@ def all_strips(editor: Any) -> Any:
     from addon.core.compat import all_strips as every
 
     return every(editor)
+
+
+def run_for_result(
+    script: str,
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    tail: int = 2000,
+) -> dict[str, Any]:
+    """Run ``script`` in a child Python and return the JSON it printed after ``RESULT `` (its last
+    such line); fail with the end of its output when it printed none."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, proc.stdout[-tail:] + proc.stderr[-tail:]
+    result: dict[str, Any] = json.loads(lines[-1][len("RESULT ") :])
+    return result
 
 
 # Ends a child Python that imported bpy: flush, then leave without the interpreter's teardown, in

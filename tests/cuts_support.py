@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-DATA = Path(os.environ.get("CLAPPER_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+from ai_engine.samples import shared_data_root
+
+DATA = shared_data_root()
 CUTS = DATA / "cuts"
 GROUND_TRUTH = CUTS / "ground_truth_cuts.json"
 

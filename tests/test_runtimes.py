@@ -3,13 +3,11 @@ through ONNX Runtime with the same results, and every torch-only feature refusin
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_for_result
 
 from ai_engine.cuts import neural
 from ai_engine.errors import MissingRuntime
@@ -133,17 +131,7 @@ def test_without_torch_every_job_registers_presets_generate_and_torch_features_s
 ) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    proc = subprocess.run(
-        [sys.executable, "-c", WITHOUT_TORCH, str(tmp_path / "absent.onnx"), str(fire_onnx), str(out_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, proc.stdout[-2000:] + proc.stderr[-2000:]
-    out = json.loads(lines[-1][len("RESULT ") :])
+    out = run_for_result(WITHOUT_TORCH, str(tmp_path / "absent.onnx"), str(fire_onnx), str(out_dir), cwd=ROOT)
     assert {"cuts.detect", "fx.generate", "capture.capture", "retarget.retarget"} <= set(out["jobs"])
     for key in ("neural", "fx_preset", "fx_file"):
         assert "needs PyTorch" in out[key] and "pip install torch==2.13.0" in out[key], out[key]
