@@ -233,3 +233,23 @@ def test_modal_retarget_in_a_real_window_is_one_undo_step(
     assert result["action"] == "dataset-1_kick_normal_001"
     assert result["actions"] == ["dataset-1_kick_normal_001", "previous"]
     assert result["action_after_undo"] == "previous" and result["actions_after_undo"] == ["previous"]
+
+
+def test_a_bone_map_edited_in_the_panel_saves_and_loads_back(
+    blender: Any, rigs_blend: Path, tmp_path: Path
+) -> None:
+    from ai_engine.retarget.maps import load_preset
+
+    bpy = blender
+    bpy.ops.wm.open_mainfile(filepath=str(rigs_blend))
+    props = bpy.context.scene.clapper.retarget
+    props.target = bpy.data.objects["MixamoRig"]
+    assert bpy.ops.clapper.retarget_fill_map() == {"FINISHED"}
+    shown = {i.joint: i.bone for i in props.bone_map}
+    assert shown["upper_arm.L"] == "mixamorig:LeftArm" and shown["hips"] == "mixamorig:Hips"
+    next(i for i in props.bone_map if i.joint == "upper_arm.L").bone = "mixamorig:LeftShoulder"
+    path = tmp_path / "edited map.json"
+    assert bpy.ops.clapper.retarget_save_map(filepath=str(path)) == {"FINISHED"}
+    saved = load_preset(path)
+    assert saved.name == "custom" and saved.bone_map == {**shown, "upper_arm.L": "mixamorig:LeftShoulder"}
+    assert saved.prefix == "mixamorig:"  # what the preset knew beyond the table survives the edit

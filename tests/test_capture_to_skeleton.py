@@ -78,6 +78,7 @@ def test_untracked_frames_are_nan_and_invalid(tmp_path: Path) -> None:
 
 def test_rigify_finger_controls_join_a_body_only_map() -> None:
     from ai_engine.capture.to_skeleton import with_finger_bones
+    from ai_engine.retarget.maps import BoneMap
 
     bones = [
         "hips",
@@ -88,9 +89,9 @@ def test_rigify_finger_controls_join_a_body_only_map() -> None:
         "f_index.03.L",
         "f_pinky.01.R",
     ]
-    preset = {"name": "rigify", "bone_map": {"hips": "torso", "index.01.L": "my_index"}}
-    bone_map = with_finger_bones(preset, bones)["bone_map"]
+    preset = BoneMap(name="rigify", bone_map={"hips": "torso", "index.01.L": "my_index"})
+    bone_map = with_finger_bones(preset, bones).bone_map
     assert bone_map["index.01.L"] == "my_index"  # what the preset maps stays
     assert bone_map["index.02.L"] == "f_index.02.L" and bone_map["thumb.01.L"] == "thumb.01.L"
     assert bone_map["pinky.01.R"] == "f_pinky.01.R" and "pinky.02.R" not in bone_map
-    assert preset["bone_map"] == {"hips": "torso", "index.01.L": "my_index"}  # not modified in place
+    assert preset.bone_map == {"hips": "torso", "index.01.L": "my_index"}  # not modified in place

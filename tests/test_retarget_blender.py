@@ -109,7 +109,7 @@ def test_rigify_def_bones_follow_the_source_with_constraints_evaluated(
     source = import_bvh(bpy, take)
     from ai_engine.retarget.maps import load_preset
 
-    src_map = load_preset("cmu_bvh")["bone_map"]
+    src_map = load_preset("cmu_bvh").bone_map
     errors = []
     for t in range(0, read_bvh(take).frame_count, 25):
         scene.frame_set(scene.frame_start + t)

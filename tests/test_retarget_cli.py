@@ -40,7 +40,7 @@ def test_retarget_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFi
     anim = BoneAnimation.load(out)
     assert result["frames"] == anim.frame_count == read_bvh(motion).frame_count
     assert anim.root_bone == "mixamorig:Hips"
-    assert set(fit_preset(load_preset("mixamo"), rig.bones)[0]["bone_map"].values()) >= set(anim.bones)
+    assert set(fit_preset(load_preset("mixamo"), rig.bones)[0].bone_map.values()) >= set(anim.bones)
 
 
 def test_show_map_and_missing_rig(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

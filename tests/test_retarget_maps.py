@@ -39,7 +39,7 @@ def test_cmu_automap_finds_the_upper_arm_in_leftshoulder_and_the_thigh_in_lefthi
     )
     assert mapping["hips"] == "Hips" and mapping["chest"] == "Chest2" and mapping["head"] == "Head"
     # The automatic map equals the hand-written CMU preset on every body joint.
-    preset = load_preset("cmu_bvh")["bone_map"]
+    preset = load_preset("cmu_bvh").bone_map
     assert {k: mapping.get(k) for k in preset} == preset
 
 
@@ -73,12 +73,12 @@ def test_presets_are_chosen_by_fit_and_adapt_their_prefix(bvh_dir: Path) -> None
         assert choose_map(*skeleton_of(bvh_dir / take))[1] == preset
     bones = [b[0].replace("mixamorig:", "mixamorig1:") for b in mixamo_like_bones(40.0)]
     fitted, score = fit_preset(load_preset("mixamo"), bones)
-    assert score == 1.0 and fitted["bone_map"]["upper_arm.L"] == "mixamorig1:LeftArm"
-    assert not any(k.startswith("thumb") for k in fitted["bone_map"])  # no finger bones: fingers dropped
+    assert score == 1.0 and fitted.bone_map["upper_arm.L"] == "mixamorig1:LeftArm"
+    assert not any(k.startswith("thumb") for k in fitted.bone_map)  # no finger bones: fingers dropped
     bare = [b[0].removeprefix("mixamorig:") for b in mixamo_like_bones(40.0)]
-    assert fit_preset(load_preset("mixamo"), bare)[0]["bone_map"]["thigh.R"] == "RightUpLeg"
+    assert fit_preset(load_preset("mixamo"), bare)[0].bone_map["thigh.R"] == "RightUpLeg"
     for name in PRESET_NAMES:
-        assert "hips" in load_preset(name)["bone_map"]
+        assert "hips" in load_preset(name).bone_map
 
 
 def test_bad_maps_and_skeletons_are_refused(tmp_path: Path) -> None:
@@ -87,6 +87,12 @@ def test_bad_maps_and_skeletons_are_refused(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"bones": []}')
     with pytest.raises(BadRig, match="no 'bone_map'"):
         load_preset(tmp_path / "bad.json")
+    (tmp_path / "typo.json").write_text('{"bone_map": {"hips": "pelvis"}, "folows": {}}')
+    with pytest.raises(BadRig, match="folows"):  # a misspelt key is named, not silently ignored
+        load_preset(tmp_path / "typo.json")
+    (tmp_path / "wrong.json").write_text('{"bone_map": {"hips": 3}}')
+    with pytest.raises(BadRig, match="bone_map"):
+        load_preset(tmp_path / "wrong.json")
     with pytest.raises(BadRig, match="chain ends"):
         auto_map(["a", "b"], [-1, 0], np.zeros((2, 3)), np.ones((2, 3)))
 

@@ -20,7 +20,7 @@ from ai_engine.retarget.animation import BoneAnimation
 from ai_engine.retarget.bvh import read_bvh
 from ai_engine.retarget.contract import RETARGET, RetargetRequest
 from ai_engine.retarget.fk import pose_matrices
-from ai_engine.retarget.maps import choose_map, fit_preset, load_preset
+from ai_engine.retarget.maps import BoneMap, choose_map, fit_preset, load_preset
 from ai_engine.retarget.quat import angle_between, quat_to_matrix
 from ai_engine.retarget.rigspec import RigSpec
 from ai_engine.retarget.sample_motion import mixamo_like_bones
@@ -48,7 +48,7 @@ def rig_from_bvh(path: Path) -> RigSpec:
     pose = motion.pose()
     preset, _ = choose_map(motion.names, motion.parents, pose.heads[0], pose.tails[0])
     parents = [motion.names[p] if p >= 0 else None for p in motion.parents]
-    return RigSpec(path.stem, motion.names, parents, heads, tails, rest_matrices=quat_to_matrix(rot), bone_map=preset["bone_map"])  # fmt: skip
+    return RigSpec(path.stem, motion.names, parents, heads, tails, rest_matrices=quat_to_matrix(rot), bone_map=preset.bone_map)  # fmt: skip
 
 
 def mixamo_rig(arm_down_deg: float = 40.0, seed: int = 3) -> RigSpec:
@@ -61,7 +61,7 @@ def mixamo_rig(arm_down_deg: float = 40.0, seed: int = 3) -> RigSpec:
     obj[:3, 3] = (0.5, -1.0, 0.0)
     return RigSpec(
         "Mixamo", [b[0] for b in bones], [b[1] for b in bones], [b[2] for b in bones], [b[3] for b in bones],
-        rolls=rolls, bone_map=fit_preset(load_preset("mixamo"), [b[0] for b in bones])[0]["bone_map"],
+        rolls=rolls, bone_map=fit_preset(load_preset("mixamo"), [b[0] for b in bones])[0].bone_map,
         object_matrix=obj,
     )  # fmt: skip
 
@@ -194,7 +194,9 @@ def test_progress_and_cancel(bvh_dir: Path) -> None:
 def test_bad_rigs_and_empty_motion_are_refused(bvh_dir: Path) -> None:
     skeleton = load_source(bvh_dir / "bandai" / "dataset-1_run_normal_001.bvh")
     rig = mixamo_rig()
-    broken = rig.with_map({"bone_map": {**rig.bone_map, "head": "mixamorig:Skull", "neck": "mixamorig:Nape"}})
+    broken = rig.with_map(
+        BoneMap(bone_map={**rig.bone_map, "head": "mixamorig:Skull", "neck": "mixamorig:Nape"})
+    )
     with pytest.raises(BadRig) as info:
         solve(skeleton, broken)
     assert info.value.missing_bones == ["mixamorig:Nape", "mixamorig:Skull"]

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             check_target(armature)
             preset = with_finger_bones(preset_for(armature, "AUTO")[0], [b.name for b in armature.data.bones])
-            bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
+            bone_map = dict(preset.bone_map)
             if "body" in options.parts:
                 rig, _ = rigspec_from_armature(armature, preset)
                 rig.validate()
@@ -132,8 +132,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "overlay": str(captured.overlay) if captured.overlay else None,
         "frames": captured.frames,
         "fps": round(captured.fps, 6),
-        **{k: v for k, v in made.items() if k != "shape_keys_driven"},
-        "shape_keys_driven": made.get("shape_keys_driven", 0),
+        **made.to_dict(),
         "shape_keys_created": created,
         "health": captured.report.line(),
         "report": captured.report.to_dict(),
@@ -177,12 +176,12 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
         rig=spec,
     )
     result = run_blocking(CAPTURE_TO_RIG, request, label="capture")
-    made = apply_capture(bpy.context.scene, result, armature=target, mesh=None, bone_map=preset["bone_map"])
+    made = apply_capture(bpy.context.scene, result, armature=target, mesh=None, bone_map=preset.bone_map)
     blend = save(str(out / "capture.blend"))
     return {
         "blend": blend,
-        "action": made.get("body_action"),
-        "frames": f"{made['frame_start']}-{made['frame_end']}",
+        "action": made.body_action,
+        "frames": f"{made.frame_start}-{made.frame_end}",
         "overlay": str(result.capture.overlay) if result.capture.overlay else None,
         "health": result.capture.report.line(),
     }

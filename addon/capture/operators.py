@@ -30,7 +30,7 @@ class _CaptureJob(EngineJobOperator):
         props = context.scene.clapper.capture
         bone_map: dict[str, str] = {}
         if props.target is not None and props.target.type == "ARMATURE":
-            bone_map = dict(preset_for(props.target, "AUTO")[0].get("bone_map", {}))
+            bone_map = dict(preset_for(props.target, "AUTO")[0].bone_map)
         try:
             made = apply_capture(
                 context.scene,
@@ -42,15 +42,14 @@ class _CaptureJob(EngineJobOperator):
             )
         except ValueError as exc:
             raise JobInputError(str(exc)) from exc
-        actions = [made[k] for k in ("body_action", "head_action", "face_action") if made.get(k)]
         props.last_report = (
-            f"{', '.join(actions) or 'no action'}: frames {made['frame_start']}–{made['frame_end']}"
+            f"{', '.join(made.actions()) or 'no action'}: frames {made.frame_start}–{made.frame_end}"
         )
         captured = result.capture
         props.last_health = captured.report.line()
         props.last_overlay = str(captured.overlay or "")
         props.last_track = str(captured.track)
-        props.missing_shape_keys = ", ".join(made.get("missing_shape_keys", []))
+        props.missing_shape_keys = ", ".join(made.missing_shape_keys)
         self.report({"INFO"}, f"{props.last_report} ({props.last_health})")  # type: ignore[attr-defined]
 
 

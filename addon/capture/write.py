@@ -7,6 +7,8 @@ cancelled job — or a bad target — leaves the rig, its shape keys and actions
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 import bpy
@@ -111,6 +113,29 @@ def read_contacts(
     return out[0], out[1]
 
 
+@dataclass
+class AppliedCapture:
+    """What ``apply_capture`` made: scene frames, the actions (None where that part was not written),
+    how many foot-contact keys and driven shape keys, and the ARKit shape keys the mesh lacks."""
+
+    frame_start: int
+    frame_end: int
+    body_action: str | None = None
+    head_action: str | None = None
+    face_action: str | None = None
+    contact_keys: int = 0
+    shape_keys_driven: int = 0
+    missing_shape_keys: list[str] = field(default_factory=list)
+
+    def actions(self) -> list[str]:
+        """The actions written, body first."""
+        return [a for a in (self.body_action, self.head_action, self.face_action) if a]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The batch verb's JSON form."""
+        return dataclasses.asdict(self)
+
+
 def apply_capture(
     scene: bpy.types.Scene,
     result: CaptureToRigResult,
@@ -120,7 +145,7 @@ def apply_capture(
     head_from_face: bool = True,
     bone_map: dict[str, str] | None = None,
     frame_start: int | None = None,
-) -> dict[str, Any]:
+) -> AppliedCapture:
     """Write the capture into the scene. Returns what was made (action names, missing shape keys)."""
     from ai_engine.capture.head import head_bone_rotations
     from ai_engine.retarget.animation import BoneAnimation
@@ -132,13 +157,13 @@ def apply_capture(
     track = MotionTrack.load(result.capture.track)
     start = scene.frame_start if frame_start is None else frame_start
     name = result.capture.source_name or result.capture.track.stem
-    made: dict[str, Any] = {"frame_start": start, "frame_end": start + track.frame_count - 1}
+    made = AppliedCapture(frame_start=start, frame_end=start + track.frame_count - 1)
     if armature is not None and result.animation is not None:
         body = BoneAnimation.load(result.animation)
-        made["body_action"] = bake_action(armature, body, name=f"{name} Body", frame_start=start).action
+        made.body_action = bake_action(armature, body, name=f"{name} Body", frame_start=start).action
         set_scene_rate(scene, body.fps)
         if track.foot_contacts is not None and track.body_world.shape[0]:
-            made["contact_keys"] = key_contacts(armature, track.foot_contacts, start)
+            made.contact_keys = key_contacts(armature, track.foot_contacts, start)
     elif armature is not None and head_from_face and track.face_valid.any() and bone_map:
         bones = head_bones(armature, bone_map)
         if bones:
@@ -155,17 +180,17 @@ def apply_capture(
                 fps=track.fps,
                 source_name=name,
             )
-            made["head_action"] = bake_action(armature, anim, name=f"{name} Head", frame_start=start).action
+            made.head_action = bake_action(armature, anim, name=f"{name} Head", frame_start=start).action
             set_scene_rate(scene, track.fps)
     if mesh is not None and track.face_valid.any() and track.face_blendshapes.shape[1] == 52:
         face = bake_face(
             mesh, track.face_blendshapes, track.face_valid, name=f"{name} Face", frame_start=start
         )
-        made["face_action"] = face.action
-        made["shape_keys_driven"] = sum(len(v) for v in face.driven.values())
-        made["missing_shape_keys"] = face.missing
+        made.face_action = face.action
+        made.shape_keys_driven = sum(len(v) for v in face.driven.values())
+        made.missing_shape_keys = list(face.missing)
         if face.action is not None:
             set_scene_rate(scene, track.fps)
-    if scene.frame_end < made["frame_end"]:
-        scene.frame_end = made["frame_end"]
+    if scene.frame_end < made.frame_end:
+        scene.frame_end = made.frame_end
     return made

@@ -79,14 +79,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     start = args.frame_start if args.frame_start is not None else scene.frame_start
     done = apply_retarget(scene, target, result, frame_start=start, match_scene_fps=True)
     blend = save(args.blend)
-    bvh = export_bvh(target, args.bvh_out, done["frame_start"], done["frame_end"]) if args.bvh_out else None
+    bvh = export_bvh(target, args.bvh_out, done.frame_start, done.frame_end) if args.bvh_out else None
     return {
         "blend": blend,
         "armature": target.name,
-        "action": done["action"],
-        "frame_start": done["frame_start"],
-        "frame_end": done["frame_end"],
-        "fps": round(done["fps"], 6),
+        "action": done.action,
+        "frame_start": done.frame_start,
+        "frame_end": done.frame_end,
+        "fps": round(done.fps, 6),
         "scene_fps": round(scene.render.fps / scene.render.fps_base, 6),
         "map": used,
         "bones": len(result.bones),
@@ -117,11 +117,11 @@ def demo_step(out: Path, video: str) -> dict[str, Any]:
     result = run_blocking(RETARGET, RetargetRequest(rig=spec, source=str(motion)), label="retarget")
     done = apply_retarget(bpy.context.scene, target, result, frame_start=1)
     blend = save(str(out / "retarget.blend"))
-    bvh = export_bvh(target, out / "retarget.bvh", done["frame_start"], done["frame_end"])
+    bvh = export_bvh(target, out / "retarget.bvh", done.frame_start, done.frame_end)
     return {
         "blend": blend,
-        "action": done["action"],
-        "frames": f"{done['frame_start']}-{done['frame_end']}",
+        "action": done.action,
+        "frames": f"{done.frame_start}-{done.frame_end}",
         "source": str(motion),
         "map": used,
         "bvh": bvh,

@@ -14,39 +14,51 @@ from ..core.jobs import EngineJobOperator, JobInputError
 if TYPE_CHECKING:
     from ai_engine.contract import JobSpec
     from ai_engine.retarget.contract import RetargetRequest, RetargetResult
+    from ai_engine.retarget.maps import BoneMap
 
 # The engine (ai_engine, numpy) is imported inside the functions below, never at registration: the
 # add-on must register (and say what is missing) even where the engine is not installed.
 
-_EXTRA_KEYS = ("joint_map", "follows", "root_motion_bone", "properties")
 
-
-def fill_map(props: Any, target: bpy.types.Object, preset: dict[str, Any]) -> list[str]:
+def fill_map(props: Any, target: bpy.types.Object, preset: BoneMap) -> list[str]:
     """Show ``preset`` in the panel's map list; return the mapped bones the target lacks."""
     from ai_engine.retarget.rigspec import RigSpec
 
     props.bone_map.clear()
-    for joint, bone in preset["bone_map"].items():
+    for joint, bone in preset.bone_map.items():
         item = props.bone_map.add()
         item.joint, item.bone = joint, bone
     props.map_target = target.name
-    props.map_extras = json.dumps({k: preset[k] for k in _EXTRA_KEYS if preset.get(k)})
-    spec = RigSpec(name=target.name, bones=[b.name for b in target.data.bones], parents=[None] * len(target.data.bones),
-                   heads=[tuple(b.head_local) for b in target.data.bones], tails=[tuple(b.tail_local) for b in target.data.bones],
-                   bone_map=dict(preset["bone_map"]), joint_map=dict(preset.get("joint_map", {})),
-                   follows=dict(preset.get("follows", {})), root_motion_bone=preset.get("root_motion_bone"))  # fmt: skip
+    props.map_extras = json.dumps(preset.extras())
+    bones = target.data.bones
+    spec = RigSpec(
+        name=target.name,
+        bones=[b.name for b in bones],
+        parents=[None] * len(bones),
+        heads=[tuple(b.head_local) for b in bones],
+        tails=[tuple(b.tail_local) for b in bones],
+    ).with_map(preset)
     missing = spec.missing_bones()
     props.missing_bones = ", ".join(missing)
     return missing
 
 
-def current_preset(props: Any, target: bpy.types.Object) -> dict[str, Any]:
+def shown_map(props: Any) -> BoneMap:
+    """The bone map as the panel shows it (the user's edits included), named "custom"."""
+    from ai_engine.retarget.maps import BoneMap
+
+    extras = json.loads(props.map_extras or "{}")
+    return BoneMap.from_dict(
+        {**extras, "name": "custom", "bone_map": {i.joint: i.bone for i in props.bone_map if i.bone}}
+    )
+
+
+def current_preset(props: Any, target: bpy.types.Object) -> BoneMap:
     """The map the panel shows for ``target`` (edited by the user), else a fresh preset/automatic one."""
     from .write import preset_for
 
     if len(props.bone_map) and props.map_target == target.name:
-        extras = json.loads(props.map_extras or "{}")
-        return {**extras, "name": "custom", "bone_map": {i.joint: i.bone for i in props.bone_map if i.bone}}
+        return shown_map(props)
     preset, _ = preset_for(target, props.map_preset)
     fill_map(props, target, preset)
     return preset
@@ -114,9 +126,9 @@ class CLAPPER_OT_retarget(EngineJobOperator, bpy.types.Operator):
             frame_start=context.scene.frame_start,
             match_scene_fps=props.match_scene_fps,
         )
-        props.last_action = done["action"]
+        props.last_action = done.action
         props.last_report = (
-            f"{done['action']}: frames {done['frame_start']}–{done['frame_end']} at {done['fps']:.3g} fps, "
+            f"{done.action}: frames {done.frame_start}–{done.frame_end} at {done.fps:.3g} fps, "
             f"{len(result.bones)} bones; feet locked {result.contacts[0]}/{result.contacts[1]} frames"
         )
         self.report({"INFO"}, props.last_report)  # type: ignore[attr-defined]
@@ -146,7 +158,7 @@ class CLAPPER_OT_retarget_fill_map(bpy.types.Operator):
         if missing:
             self.report({"WARNING"}, f"Map '{used}': {len(missing)} bone(s) missing: {', '.join(missing)}")
         else:
-            self.report({"INFO"}, f"Map '{used}': {len(preset['bone_map'])} joints mapped")
+            self.report({"INFO"}, f"Map '{used}': {len(preset.bone_map)} joints mapped")
         return {"FINISHED"}
 
 
@@ -162,12 +174,10 @@ class CLAPPER_OT_retarget_save_map(bpy.types.Operator):
         return {"RUNNING_MODAL"}
 
     def execute(self, context: bpy.types.Context) -> set[str]:
-        props = context.scene.clapper.retarget
-        data = {**json.loads(props.map_extras or "{}"), "name": "custom"}
-        data["bone_map"] = {i.joint: i.bone for i in props.bone_map if i.bone}
+        shown = shown_map(context.scene.clapper.retarget)
         with open(bpy.path.abspath(self.filepath), "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1)
-        self.report({"INFO"}, f"Saved {len(data['bone_map'])} joints to {self.filepath}")
+            json.dump(shown.to_dict(), handle, indent=1)
+        self.report({"INFO"}, f"Saved {len(shown.bone_map)} joints to {self.filepath}")
         return {"FINISHED"}
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import bpy
 import numpy as np
 
 from ai_engine.errors import BadRig
-from ai_engine.retarget.maps import choose_map
+from ai_engine.retarget.maps import BoneMap, choose_map
 from ai_engine.retarget.rigspec import RigSpec
 
 
@@ -55,7 +53,7 @@ def _follows(obj: bpy.types.Object) -> dict[str, str]:
     return out
 
 
-def rigspec_from_armature(obj: bpy.types.Object, preset: dict[str, Any] | None = None) -> tuple[RigSpec, str]:
+def rigspec_from_armature(obj: bpy.types.Object, preset: BoneMap | None = None) -> tuple[RigSpec, str]:
     """Describe an armature for the solver.
 
     Arguments:
@@ -79,8 +77,8 @@ def rigspec_from_armature(obj: bpy.types.Object, preset: dict[str, Any] | None =
         parent_idx = [index[p] if p else -1 for p in parents]
         preset, used = choose_map(names, parent_idx, heads, tails)
     else:
-        used = str(preset.get("name", "custom"))
-    follows = {**_follows(obj), **preset.get("follows", {})}
+        used = preset.name
+    follows = {**_follows(obj), **preset.follows}
     spec = RigSpec(
         name=obj.name,
         bones=names,
@@ -88,11 +86,11 @@ def rigspec_from_armature(obj: bpy.types.Object, preset: dict[str, Any] | None =
         heads=heads,
         tails=tails,
         rest_matrices=rest,
-        bone_map=dict(preset["bone_map"]),
-        joint_map=dict(preset.get("joint_map", {})),
+        bone_map=dict(preset.bone_map),
+        joint_map=dict(preset.joint_map),
         follows=follows,
-        root_motion_bone=preset.get("root_motion_bone"),
-        properties=dict(preset.get("properties", {})),
+        root_motion_bone=preset.root_motion_bone,
+        properties={bone: dict(values) for bone, values in preset.properties.items()},
         object_matrix=np.array(obj.matrix_world, dtype=np.float64),
     )
     return spec, used

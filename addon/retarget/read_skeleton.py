@@ -43,7 +43,7 @@ def skeleton_from_armature(
     world_heads, world_tails = heads @ mw[:3, :3].T + mw[:3, 3], tails @ mw[:3, :3].T + mw[:3, 3]
     parents = [index[b.parent.name] if b.parent else -1 for b in bones]
     preset, _ = choose_map(names, parents, world_heads, world_tails)
-    bone_map = preset["bone_map"]
+    bone_map = preset.bone_map
     joints = [j for j in (*BODY_JOINTS, *FINGER_JOINTS) if j in bone_map]
     cols = [index[bone_map[j]] for j in joints]
     frames = frame_end - frame_start + 1

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import bpy
 
 from ai_engine.retarget.animation import BoneAnimation
 from ai_engine.retarget.contract import RetargetResult
-from ai_engine.retarget.maps import choose_map, fit_preset, load_preset
+from ai_engine.retarget.maps import BoneMap, choose_map, fit_preset, load_preset
 
 from .action import bake_action
 
 
-def preset_for(target: bpy.types.Object, preset_name: str) -> tuple[dict[str, Any], str]:
+@dataclass(frozen=True)
+class AppliedRetarget:
+    """What ``apply_retarget`` made: the action (and its slot), its scene frames, the source rate."""
+
+    action: str
+    slot: str | None
+    frame_start: int
+    frame_end: int
+    fps: float
+    keys: int
+
+
+def preset_for(target: bpy.types.Object, preset_name: str) -> tuple[BoneMap, str]:
     """The bone map preset for ``target``: a named one (prefix adapted) or AUTO (fitting preset / names + topology)."""
     bones = list(target.data.bones)
     names = [b.name for b in bones]
@@ -45,14 +57,12 @@ def apply_retarget(
     frame_start: int,
     match_scene_fps: bool = True,
     action_name: str | None = None,
-) -> dict[str, Any]:
+) -> AppliedRetarget:
     """Bake the job's BoneAnimation into one new action on ``target``.
 
     Source frame i lands on scene frame ``frame_start + i``. The scene's range grows to fit (never
     shrinks) and, with ``match_scene_fps``, its rate becomes the source's.
 
-    Returns:
-        ``{"action", "slot", "frame_start", "frame_end", "fps", "keys"}``.
     """
     anim = BoneAnimation.load(result.animation)
     name = action_name or anim.source_name or "Retarget"
@@ -61,14 +71,7 @@ def apply_retarget(
         set_scene_rate(scene, anim.fps)
     if scene.frame_end < baked.frame_end:
         scene.frame_end = baked.frame_end
-    return {
-        "action": baked.action,
-        "slot": baked.slot,
-        "frame_start": baked.frame_start,
-        "frame_end": baked.frame_end,
-        "fps": anim.fps,
-        "keys": baked.keys,
-    }
+    return AppliedRetarget(baked.action, baked.slot, baked.frame_start, baked.frame_end, anim.fps, baked.keys)
 
 
 def export_bvh(target: bpy.types.Object, path: str | Path, frame_start: int, frame_end: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..retarget.maps import BoneMap
 from ..retarget.skeleton import BODY_JOINTS, FINGER_JOINTS, FINGERS, SkeletonAnimation
 from .geometry import camera_to_blender
 from .landmarks import POSE
@@ -91,14 +92,14 @@ def root_travel(track: MotionTrack) -> np.ndarray:
     return travel
 
 
-def with_finger_bones(preset: dict[str, object], bone_names: list[str]) -> dict[str, object]:
+def with_finger_bones(preset: BoneMap, bone_names: list[str]) -> BoneMap:
     """``preset`` plus the finger joints of a rig that has Rigify-named finger controls.
 
     Body presets often map no fingers; a Rigify rig's FK finger controls are ``thumb.01.L`` and
     ``f_index.01.L`` … ``f_pinky.03.R``. Joints the preset already maps are kept as they are.
     """
     names = set(bone_names)
-    bone_map = dict(preset.get("bone_map", {}))  # type: ignore[call-overload]
+    bone_map = dict(preset.bone_map)
     for side in ("L", "R"):
         for finger in FINGERS:
             for segment in ("01", "02", "03"):
@@ -106,7 +107,7 @@ def with_finger_bones(preset: dict[str, object], bone_names: list[str]) -> dict[
                 bone = f"{finger}.{segment}.{side}" if finger == "thumb" else f"f_{finger}.{segment}.{side}"
                 if joint not in bone_map and bone in names:
                     bone_map[joint] = bone
-    return {**preset, "bone_map": bone_map}
+    return preset.replace(bone_map=bone_map)
 
 
 def track_to_skeleton(track: MotionTrack, *, with_fingers: bool = True) -> SkeletonAnimation:

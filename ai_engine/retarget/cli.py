@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         preset, name = choose_map(motion.names, motion.parents, pose.heads[0], pose.tails[0])
         result = {
             "preset": name,
-            "bone_map": preset["bone_map"],
+            "bone_map": preset.bone_map,
             "frames": motion.frame_count,
             "fps": motion.fps,
         }

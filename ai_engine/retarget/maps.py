@@ -1,31 +1,66 @@
 """Bone map presets (``maps/*.json``) and choosing one for a skeleton.
 
-A preset is JSON: ``bone_map`` (canonical joint → bone), optional ``joint_map``, ``follows``,
-``root_motion_bone``, ``properties`` (see ``rigspec.RigSpec``) and ``prefix`` — a name prefix that
-rigs spell differently (Mixamo: "mixamorig:", "mixamorig1:", "mixamorig_" or nothing).
+A preset file is JSON read into a ``BoneMap``: ``bone_map`` (canonical joint → bone), optional
+``joint_map``, ``follows``, ``root_motion_bone``, ``properties`` (see ``rigspec.RigSpec``) and
+``prefix`` — a name prefix that rigs spell differently (Mixamo: "mixamorig:", "mixamorig1:",
+"mixamorig_" or nothing).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..contract import BadRequest, Contract
 from ..errors import BadRig
 from .automap import auto_map
 from .contract import PRESET_NAMES
 from .skeleton import FINGER_JOINTS
 
 
-def load_preset(name_or_path: str | Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BoneMap(Contract):
+    """A bone map: which rig bone plays each canonical joint, and how the rig's controls behave.
+
+    name: the preset's name, "auto" or "custom". bone_map: canonical joint → bone. joint_map: bone
+    whose rotation a joint's solve reads, where it differs. follows: bone → bone it copies its
+    transform from. root_motion_bone: the bone that carries root translation. properties: bone →
+    {custom property: value} set before playing. prefix: the name prefix rigs spell differently.
+    """
+
+    bone_map: dict[str, str]
+    name: str = "custom"
+    description: str = ""
+    joint_map: dict[str, str] = field(default_factory=dict)
+    follows: dict[str, str] = field(default_factory=dict)
+    root_motion_bone: str | None = None
+    properties: dict[str, dict[str, float]] = field(default_factory=dict)
+    prefix: str | None = None
+
+    def replace(self, **changes: Any) -> BoneMap:
+        """A copy with ``changes`` (the fields above)."""
+        return dataclasses.replace(self, **changes)
+
+    def extras(self) -> dict[str, Any]:
+        """Everything but the joint → bone table, for keeping beside a map the user edits."""
+        data = self.to_dict()
+        for key in ("bone_map", "name", "description"):
+            data.pop(key)
+        return data
+
+
+def load_preset(name_or_path: str | Path) -> BoneMap:
     """A preset by name (``PRESET_NAMES``) or a JSON file path.
 
     Raises:
-        BadRig: unknown name or unreadable file.
+        BadRig: unknown name, unreadable file, or a file that is not a bone map.
     """
     try:
         if str(name_or_path) in PRESET_NAMES:
@@ -41,23 +76,29 @@ def load_preset(name_or_path: str | Path) -> dict[str, Any]:
         raise BadRig(
             f"Bone map {name_or_path!r} has no 'bone_map' object; save the map again from the panel."
         )
-    return data
+    try:
+        return BoneMap.from_dict(data)
+    except BadRequest as exc:
+        raise BadRig(
+            f"Bone map {name_or_path!r} is not a Clapper bone map ({exc}); save the map again from the panel."
+        ) from exc
 
 
-def _rename(preset: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+def _rename(preset: BoneMap, old: str, new: str) -> BoneMap:
     def fix(name: str) -> str:
         return new + name[len(old) :] if name.startswith(old) else name
 
-    out = dict(preset)
-    for key in ("bone_map", "joint_map", "follows"):
-        out[key] = {k: fix(v) for k, v in preset.get(key, {}).items()}
-    if preset.get("root_motion_bone"):
-        out["root_motion_bone"] = fix(preset["root_motion_bone"])
-    out["properties"] = {fix(k): v for k, v in preset.get("properties", {}).items()}
-    return out
+    return preset.replace(
+        bone_map={k: fix(v) for k, v in preset.bone_map.items()},
+        joint_map={k: fix(v) for k, v in preset.joint_map.items()},
+        follows={k: fix(v) for k, v in preset.follows.items()},
+        root_motion_bone=fix(preset.root_motion_bone) if preset.root_motion_bone else None,
+        properties={fix(k): v for k, v in preset.properties.items()},
+        prefix=new or None,
+    )
 
 
-def fit_preset(preset: dict[str, Any], bones: list[str]) -> tuple[dict[str, Any], float]:
+def fit_preset(preset: BoneMap, bones: list[str]) -> tuple[BoneMap, float]:
     """Adapt a preset's name prefix to ``bones`` and score how well it fits (share of body bones found).
 
     Finger joints whose bones the rig lacks are dropped (many characters have no finger bones);
@@ -68,38 +109,31 @@ def fit_preset(preset: dict[str, Any], bones: list[str]) -> tuple[dict[str, Any]
     """
     names = set(bones)
     candidates = [preset]
-    prefix = preset.get("prefix")
-    if prefix:
+    if preset.prefix:
         seen = {m.group(0) for b in bones if (m := re.match(r"^[A-Za-z]+\d*[:_]", b))}
-        candidates += [_rename(preset, prefix, p) for p in sorted(seen | {""})]
+        candidates += [_rename(preset, preset.prefix, p) for p in sorted(seen | {""})]
     best, best_score = preset, -1.0
     for cand in candidates:
         wanted = [
-            v
-            for key in ("bone_map", "joint_map")
-            for k, v in cand.get(key, {}).items()
-            if k not in FINGER_JOINTS
+            v for table in (cand.bone_map, cand.joint_map) for k, v in table.items() if k not in FINGER_JOINTS
         ]
         score = sum(b in names for b in wanted) / max(len(wanted), 1)
         if score > best_score:
             best, best_score = cand, score
-    best = dict(best)
-    best["bone_map"] = {k: v for k, v in best["bone_map"].items() if k not in FINGER_JOINTS or v in names}
-    best["joint_map"] = {
-        k: v for k, v in best.get("joint_map", {}).items() if k not in FINGER_JOINTS or k in best["bone_map"]
-    }
-    return best, best_score
+    bone_map = {k: v for k, v in best.bone_map.items() if k not in FINGER_JOINTS or v in names}
+    joint_map = {k: v for k, v in best.joint_map.items() if k not in FINGER_JOINTS or k in bone_map}
+    return best.replace(bone_map=bone_map, joint_map=joint_map), best_score
 
 
 def choose_map(
     bones: list[str], parents: list[int], heads: np.ndarray, tails: np.ndarray
-) -> tuple[dict[str, Any], str]:
+) -> tuple[BoneMap, str]:
     """The bone map for a skeleton: a preset that fits fully, else the automatic map.
 
     Arguments:
         bones, parents (indices, -1 root), heads, tails (rest, Z up).
     Returns:
-        (preset-like dict with at least ``bone_map``, the preset's name or "auto").
+        (the bone map, the preset's name or "auto").
     Raises:
         BadRig: no preset fits and automatic mapping fails.
     """
@@ -108,7 +142,5 @@ def choose_map(
         if score >= 0.999:
             # Only bones the rig has: fingers of a preset may be absent from a body-only rig.
             present = set(bones)
-            preset = dict(preset)
-            preset["bone_map"] = {k: v for k, v in preset["bone_map"].items() if v in present}
-            return preset, name
-    return {"name": "auto", "bone_map": auto_map(bones, parents, heads, tails)}, "auto"
+            return preset.replace(bone_map={k: v for k, v in preset.bone_map.items() if v in present}), name
+    return BoneMap(name="auto", bone_map=auto_map(bones, parents, heads, tails)), "auto"

@@ -16,15 +16,19 @@ Rigs whose controls are not plain FK (Rigify) need three extras, all stored in t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import BadRig
 from .quat import normalize
+
+if TYPE_CHECKING:
+    from .maps import BoneMap
 
 
 def bone_matrices(heads: np.ndarray, tails: np.ndarray, rolls: np.ndarray) -> np.ndarray:
@@ -215,10 +219,13 @@ class RigSpec:
             raise BadRig(f"Cannot read rig description {path}: {exc}. Check the path.") from exc
         return cls.from_dict(data)
 
-    def with_map(self, preset: dict[str, Any]) -> RigSpec:
-        """A copy using a map preset's bone_map/joint_map/follows/root/properties (see ``maps.py``)."""
-        data = self.to_dict()
-        for key in ("bone_map", "joint_map", "follows", "properties"):
-            data[key] = dict(preset.get(key, {}))
-        data["root_motion_bone"] = preset.get("root_motion_bone")
-        return RigSpec.from_dict(data)
+    def with_map(self, preset: BoneMap) -> RigSpec:
+        """A copy using a bone map's bone_map/joint_map/follows/root/properties (see ``maps.py``)."""
+        return dataclasses.replace(
+            self,
+            bone_map=dict(preset.bone_map),
+            joint_map=dict(preset.joint_map),
+            follows=dict(preset.follows),
+            properties={bone: dict(values) for bone, values in preset.properties.items()},
+            root_motion_bone=preset.root_motion_bone,
+        )

@@ -53,7 +53,7 @@ def skeleton_from_bvh(
         # Map on frame 0 when the rest pose is not a body shape (topology + geometry decide).
         h0, t0 = pose.heads[0], pose.tails[0]
         preset, _ = choose_map(names, motion.parents, h0, t0)
-        bone_map = preset["bone_map"]
+        bone_map = preset.bone_map
     missing = sorted({b for b in bone_map.values() if b not in names})
     if missing:
         raise BadMotionFile(
