@@ -167,6 +167,7 @@ def test_batch_capture_body_and_face(
     ) or bpy.context.scene.frame_end >= 24
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_foot_contacts_are_keyed_on_the_rig_and_re_solving_respects_edits(
     blender: Any, talk_clip: Path
 ) -> None:
@@ -205,6 +206,7 @@ def test_foot_contacts_are_keyed_on_the_rig_and_re_solving_respects_edits(
     assert read_contacts(rig, start, resolved.frame_count) == (tuple(range(5, 15)), ())
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_batch_capture_from_two_calibrated_cameras(
     blender: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,7 @@ def boundaries(bpy: Any, kind: str) -> list[int]:
     return pieces[1:]
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_detect_previews_without_touching_strips(blender: Any, clip: Path) -> None:
     bpy = blender
     add_clip(bpy, clip, frame_start=11)
@@ -155,6 +156,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_cut_scenes_verb_writes_blend_and_exports_and_is_idempotent(clip: Path, tmp_path: Path) -> None:
     blend, otio_path, edl = tmp_path / "cut.blend", tmp_path / "cut.otio", tmp_path / "cut.edl"
     proc = run_cli(
@@ -191,14 +193,23 @@ def test_panel_draws_the_detected_cuts(blender: Any, clip: Path) -> None:
     from tests.recording_layout import ContextProxy, RecordingLayout
 
     bpy = blender
-    add_clip(bpy, clip, sound=False)
-    assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
     panel = bpy.types.CLAPPER_PT_sequencer_cuts
-    layout = RecordingLayout(panel.bl_idname)
-    panel.draw(type("PanelSelf", (), {"layout": layout})(), ContextProxy(bpy.context))
-    drawn = {kind for kind, _ in layout.calls}
-    assert {"template_list", "template_icon"} <= drawn
-    assert ("operator", "clapper.apply_cuts") in layout.calls
+
+    def draw() -> list[tuple[str, str]]:
+        layout = RecordingLayout(panel.bl_idname)
+        panel.draw(type("PanelSelf", (), {"layout": layout})(), ContextProxy(bpy.context))
+        return layout.calls
+
+    movie = add_clip(bpy, clip, sound=False)
+    assert ("label", "Detect Cuts reads the 1 selected movie strip.") in draw()
+    movie.select = False
+    assert ("label", "Select movie strips, then Detect Cuts.") in draw()
+    movie.select = True
+    assert bpy.ops.clapper.detect_cuts() == {"FINISHED"}
+    calls = draw()
+    assert not any(kind == "label" and "Detect Cuts" in text for kind, text in calls)
+    assert {"template_list", "template_icon"} <= {kind for kind, _ in calls}
+    assert ("operator", "clapper.apply_cuts") in calls
 
 
 def test_variable_frame_rate_cuts_land_on_the_right_pictures(blender: Any, data_dir: Path) -> None:

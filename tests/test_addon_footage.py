@@ -148,6 +148,7 @@ def test_cli_error_is_json_and_writes_no_file(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_cli_every_shared_clip_has_the_right_frame_count(
     data_dir: Path, cuts_ground_truth: dict[str, Any], tmp_path: Path
 ) -> None:

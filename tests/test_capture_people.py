@@ -99,6 +99,7 @@ def test_a_lost_person_is_refound_where_they_were_not_replaced_by_the_rule() -> 
     assert chooser.choose([_person(4, 0.9, 0.5)]) is None
 
 
+@pytest.mark.slow  # a whole take through the pipeline (5-9 s); build.py test --quick leaves it out
 def test_two_people_crossing_keep_their_identities(tmp_path: Path) -> None:
     """The small person walks across in front of the large one; "largest" stays on the large one."""
     needs_capture_runtime()

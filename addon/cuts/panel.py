@@ -9,6 +9,7 @@ import bpy
 from ..core.panel import draw_job_status
 from ..core.vocab import vocabulary
 from .properties import KIND_ICONS
+from .read import movie_strips
 
 
 class CLAPPER_UL_cuts(bpy.types.UIList):
@@ -58,7 +59,14 @@ class CLAPPER_PT_sequencer_cuts(bpy.types.Panel):
         col.prop(props, "min_shot")
         col.operator("clapper.detect_cuts", icon="VIEWZOOM")
         if not len(props.cuts) and not len(props.sources):
-            col.label(text="Select movie strips, then Detect Cuts.", icon="INFO")
+            chosen = len(movie_strips(scene.sequence_editor))
+            if chosen:
+                col.label(
+                    text=f"Detect Cuts reads the {chosen} selected movie strip{'s' * (chosen > 1)}.",
+                    icon="INFO",
+                )
+            else:
+                col.label(text="Select movie strips, then Detect Cuts.", icon="INFO")
             return
         col.prop(props, "show_markers")
         col.template_list("CLAPPER_UL_cuts", "", props, "cuts", props, "active_cut", rows=5)
