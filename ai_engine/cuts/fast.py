@@ -32,6 +32,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .classify import DARK_LUMA, classify_transition
 from .cutlist import Cut
 from .features import ClipFeatures
+from .push import is_push, push_candidates, translation_steps
 
 BASELINE_RADIUS = 6
 CONTENT_FLOOR = 15.0
@@ -318,6 +319,26 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     return cuts
 
 
+def _pushes(features: ClipFeatures) -> list[Cut]:
+    """Pushes: runs where the whole picture moves one way (``push.push_candidates``) that the two
+    pictures either side explain as one pushing the other out (``push.is_push``)."""
+    thumbs = features.thumbs
+    if features.shift is not None and len(features.shift) == len(thumbs):
+        dx, dy = features.shift[:, 0], features.shift[:, 1]
+    else:
+        dx, dy, _peak = translation_steps(thumbs)
+    cuts = []
+    for before, after, direction in push_candidates(dx, dy, (thumbs.shape[2], thumbs.shape[1])):
+        if _distance(thumbs, before, after) >= GRADUAL_DISTANCE and is_push(thumbs, before, after, direction):
+            score = min(1.0, float(_distance(thumbs, before, after)) / 50.0)
+            cuts.append(
+                Cut(
+                    frame=(before + after + 1) // 2, kind="wipe", start=before + 1, end=after - 1, score=score
+                )
+            )
+    return cuts
+
+
 def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int = FADE_JOIN_GAP) -> list[Cut]:
     """Merge gradual boundaries at most ``gap`` frames apart that pass through a flat frame (black,
     white or any one colour) into one fade: out of one shot, through the colour, into the next.
@@ -397,6 +418,10 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
         if not any(_overlaps(cut, others, 2) for others in (fades, gradual)):
             gradual.append(cut)
             confident.append(cut)  # TransNetV2 scores ~0 on wipes: the network cannot confirm them
+    for cut in _pushes(features):
+        if not any(_overlaps(cut, others, 2) for others in (fades, gradual)):
+            gradual.append(cut)
+            confident.append(cut)  # TransNetV2 scores ~0 on pushes too
     hard: list[Cut] = []
     for frame in _peaks(score, CANDIDATE_THRESHOLD):
         value = float(score[frame])

@@ -25,6 +25,7 @@ import numpy as np
 from ..errors import VideoDecodeError
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress
 from ..video import VideoInfo, iter_batches, probe
+from .push import translation_steps
 
 ANALYSIS_SIZE = (96, 54)  # (w, h) decoded for the classic features
 THUMB_SIZE = (48, 27)  # (w, h) TransNetV2's input
@@ -51,6 +52,9 @@ class ClipFeatures:
     luma: np.ndarray  # (T,) float32
     warnings: list[str] = field(default_factory=list)
     last_good_frame: int | None = None  # set when decoding stopped early
+    # (T, 2) float32 whole-picture shift (dx, dy) of each thumbnail from the one before, in pixels
+    # (``push.translation_steps``); None: not computed, the push test computes it when needed.
+    shift: np.ndarray | None = None
 
     @property
     def frame_count(self) -> int:
@@ -85,6 +89,8 @@ class _ChunkProcessor:
         self.content = _Growing(capacity, (), np.float32)
         self.histogram = _Growing(capacity, (), np.float32)
         self.luma = _Growing(capacity, (), np.float32)
+        self.shift = _Growing(capacity, (2,), np.float32)
+        self._prev_thumb: np.ndarray | None = None
         self._prev_hsv: np.ndarray | None = None
         self._prev_hist: np.ndarray | None = None
         self._index: np.ndarray | None = None
@@ -103,7 +109,14 @@ class _ChunkProcessor:
         # INTER_AREA call gives every frame's 2x2 box average.
         stacked_rgb = frames.reshape(n * h, w, 3)
         thumbs = cv2.resize(stacked_rgb, (w // 2, n * h // 2), interpolation=cv2.INTER_AREA)
-        self.thumbs.extend(thumbs.reshape(n, h // 2, w // 2, 3))
+        thumbs = thumbs.reshape(n, h // 2, w // 2, 3)
+        self.thumbs.extend(thumbs)
+        # Here rather than after decoding: this thread has time while the next chunk decodes.
+        carried = thumbs if self._prev_thumb is None else np.concatenate([self._prev_thumb, thumbs])
+        dx, dy, _peak = translation_steps(carried)
+        skip = 0 if self._prev_thumb is None else 1
+        self.shift.extend(np.stack([dx[skip:], dy[skip:]], axis=1))
+        self._prev_thumb = thumbs[-1:].copy()
 
         hsv = cv2.cvtColor(stacked_rgb, cv2.COLOR_RGB2HSV).reshape(n, h, w, 3)
         if self._prev_hsv is None:
@@ -191,6 +204,7 @@ def extract_features(
         content=processor.content.result(),
         histogram=processor.histogram.result(),
         luma=processor.luma.result(),
+        shift=processor.shift.result(),
         warnings=warnings,
         last_good_frame=last_good,
     )
