@@ -465,6 +465,7 @@ def long_edit(args: argparse.Namespace) -> None:
     print("Ratios (same run):")
     for what in ("fast", "auto"):
         print(f"  {what} / decoding alone (PyAV)   {fps[what] / fps['pyav']:.2f}  (target >= 0.75)")
+        print(f"  {what} / decoding alone (cv2 grab) {fps[what] / fps['cv2']:.2f}  (target >= 0.75)")
         if "psd" in fps:
             print(f"  {what} / PySceneDetect           {fps[what] / fps['psd']:.2f}  (target >= 1.5)")
     print("Peak RSS, the x3 edit (80 s) vs the long edit (target: within 200 MB):")
