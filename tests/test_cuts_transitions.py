@@ -154,3 +154,17 @@ def test_a_steady_pan_that_starts_and_stops_at_once_is_no_push(tmp_path) -> None
     path = write_clip(frames[:20] + pan + [pan[-1]] * 16, tmp_path / "pan.mp4")
     cuts = detect_cuts(path, "auto").cut_list.cuts
     assert not cuts, cuts
+
+
+def test_a_jump_cut_in_a_calm_take_is_a_cut_and_the_take_alone_is_none(tmp_path) -> None:
+    """Half a second cut out of one camera's take (pose2sim cam01, not in the tuned set): one
+    boundary at the join; the untouched take has none."""
+    from ai_engine.samples import media
+
+    take = media("mocap", "videos_people", "pose2sim_single_person", "videos", "cam01.mp4")
+    assert take is not None
+    frames = read_frames(take, stop=200)
+    jump = write_clip(frames[:80] + frames[92:], tmp_path / "jump.mp4")
+    whole = write_clip(frames, tmp_path / "whole.mp4")
+    assert [(c.frame, c.kind) for c in detect_cuts(jump, "auto").cut_list.cuts] == [(80, "cut")]
+    assert detect_cuts(whole, "auto").cut_list.cuts == []

@@ -60,6 +60,8 @@ WIPE_MIXED = 0.25  # the middle frame's distance to the nearer end as a whole, r
 WIPE_DOMINANCE = 0.35  # the largest consecutive step's share of the change (a hard cut: ~1)
 WIPE_RUN = 7  # frames the three tests must hold in a row
 WIPE_EDGE_FIT = 0.85  # median share of pixels one straight edge puts on the right side (motion: ~0.7)
+JUMP_RATIO = 3.0  # a jump cut's step over the larger of its neighbours' and the local median
+JUMP_FLOOR = 4.0  # ... and at least this mean grey-level change (keyframe pulses stay under it)
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
 FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
 FADE_JOIN_GAP = 6  # a fade out and a fade in this close (through a flat frame) are one transition
@@ -319,6 +321,21 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     return cuts
 
 
+def _jumps(thumbs: np.ndarray) -> list[int]:
+    """Frames where the picture jumps in one step while the frames either side hardly move: a
+    jump cut (the same set-up a moment later), which the hard-cut score's floor keeps under its
+    threshold when the two sides still share colours and layout."""
+    if len(thumbs) < 3:
+        return []
+    grey = thumbs.astype(np.float32).mean(axis=3)
+    diff = np.zeros(len(grey), np.float32)
+    diff[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
+    neighbours = np.maximum(np.concatenate([[0.0], diff[:-1]]), np.concatenate([diff[1:], [0.0]]))
+    background = _baseline(diff)
+    spikes = (diff > JUMP_RATIO * np.maximum(neighbours, background)) & (diff >= JUMP_FLOOR)
+    return [int(t) for t in np.flatnonzero(spikes)]
+
+
 def _pushes(features: ClipFeatures) -> list[Cut]:
     """Pushes: runs where the whole picture moves one way (``push.push_candidates``) that the two
     pictures either side explain as one pushing the other out (``push.is_push``)."""
@@ -438,6 +455,16 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
                 confident.append(cut)
                 continue
         regions.append((int(frame) - 2, int(frame) + 1))
+
+    for frame in _jumps(thumbs):
+        if frame < min_shot or frame > count - min_shot or any(abs(c.frame - frame) <= 2 for c in hard):
+            continue
+        cut = Cut(frame=frame, kind="cut", score=FAST_THRESHOLD)
+        if not any(
+            _overlaps(cut, others, FADE_RAMP) for others in (fades, gradual)
+        ) and not is_flash_or_glitch(thumbs, frame):
+            hard.append(cut)
+            confident.append(cut)  # the network scores jump cuts ~0 too: it cannot confirm them
 
     for first, last in _gradual(
         features, measures, CANDIDATE_GRADUAL_DISTANCE, CANDIDATE_BLEND_RATIO, CANDIDATE_LINEARITY
