@@ -137,6 +137,7 @@ def test_face_only_capture_turns_the_head_bones(blender: Any, talk_clip: Path) -
     }
 
 
+@pytest.mark.slow  # 4-5 s; build.py test --quick leaves it out
 def test_batch_capture_body_and_face(
     blender: Any, talk_clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -230,6 +230,7 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow  # 4-5 s; build.py test --quick leaves it out
 def test_a_killed_worker_loses_no_task_and_a_crashing_input_stops_after_the_retries(tmp_path: Path) -> None:
     out = tmp_path / "killed"
     plan = _diagnostics_plan(out, 3, steps=40)

@@ -125,6 +125,7 @@ def test_face_mesh_agrees_with_mediapipes_attention_mesh(photo: tuple[str, ...])
 
 
 @needs_mediapipe
+@pytest.mark.slow  # 4-5 s; build.py test --quick leaves it out
 def test_tracked_video_matches_mediapipe() -> None:
     """Tracking from the previous frame's landmarks and the one-euro smoothing, over a whole clip."""
     from ai_engine.capture.extract import extract_track

@@ -28,6 +28,7 @@ def test_folder_without_images_names_what_it_holds(tmp_path: Path) -> None:
         load_image_set(tmp_path, min_side=32)
 
 
+@pytest.mark.slow  # 4-5 s; build.py test --quick leaves it out
 def test_corrupt_image_is_refused_by_name(tmp_path: Path) -> None:
     _write(tmp_path / "good.png", np.full((64, 64, 3), 128, np.uint8))
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)

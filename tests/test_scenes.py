@@ -47,6 +47,7 @@ def test_one_shot_clip_is_one_scene(data_dir: Path) -> None:
     assert [(s.first, s.last, s.shots) for s in result.scenes] == [(0, 119, (0,))]
 
 
+@pytest.mark.slow  # 4-5 s; build.py test --quick leaves it out
 def test_every_shot_its_own_place_gives_one_scene_per_shot(
     bench: Any, data_dir: Path, tmp_path: Path
 ) -> None:
