@@ -182,3 +182,25 @@ def test_bad_requests_say_what_to_pass() -> None:
         PlanRequest(video="a.mp4", seconds=0)
     with pytest.raises(BadRequest, match="no field"):
         ScenesRequest.from_dict({"video": "a.mp4", "colour": True})
+
+
+def test_check_reports_no_jump_cut_on_codec_pulses_nor_misses_a_planted_one(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """issue-134-rotate's encoder pulses every 8 frames (a keyframe's new noise) stand well above its
+    calm neighbours, as a jump does, but by well under SPIKE_FLOOR grey levels; a real half-second
+    jump in a calm take (pose2sim cam01) stays a jump cut."""
+    from ai_engine.cuts.features import extract_features
+    from ai_engine.scenes.check import find_problems
+
+    rotated = extract_features(data_dir / "cuts" / "pyscenedetect" / "issue-134-rotate.mp4")
+    assert not [p for p in find_problems(rotated, []) if p.kind == "jump_cut"]
+    from cuts_support import read_frames, write_clip
+
+    take = read_frames(
+        data_dir / "mocap" / "videos_people" / "pose2sim_single_person" / "videos" / "cam01.mp4", stop=200
+    )
+    jumped = extract_features(write_clip(take[:80] + take[92:], tmp_path / "jump.mp4"))
+    assert [(p.kind, p.first) for p in find_problems(jumped, []) if p.kind == "jump_cut"] == [
+        ("jump_cut", 80)
+    ]

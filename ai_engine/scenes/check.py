@@ -32,7 +32,7 @@ FLASH_QUIET = 0.35  # the change between two flashed frames stays under this sha
 SPIKE_RATIO = (
     2.5  # a jump cut candidate: the difference this many times both neighbours' and the local median
 )
-SPIKE_FLOOR = 0.8
+SPIKE_FLOOR = 2.0  # grey levels: codec and VFR pulses (issue-134's every-8-frames keyframes) stay under it
 JUMP_COLOUR = 0.8  # colour histogram intersection across a jump cut
 JUMP_LAYOUT = 0.8  # grey-level correlation of the thumbnails across a jump cut
 SIDE = 3  # frames on each side of a cut compared for a jump cut
