@@ -45,11 +45,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         echo=not args.json,
         warnings=warnings,
     )
+    adding = bool(args.blend and os.path.exists(args.blend))
     open_or_new(args.blend)
-    scene = bpy.data.scenes.new("Edit")
+    if adding:  # a new scene in the TD's file, shown when it is opened
+        scene = bpy.data.scenes.new("Edit")
+        if bpy.context.window is not None:
+            bpy.context.window.scene = scene
+    else:
+        # A new file's one empty scene becomes the edit: no scene switch (switching to a scene full
+        # of movie strips in bpy 4.2's background module crashed it once in a full test run).
+        scene = bpy.context.scene
+        scene.name = "Edit"
     add_edit(scene, plan)
-    if bpy.context.window is not None:
-        bpy.context.window.scene = scene
     return {
         "blend": save(args.blend),
         "scene": scene.name,
