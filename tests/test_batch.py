@@ -264,6 +264,14 @@ def test_a_killed_worker_loses_no_task_and_a_crashing_input_stops_after_the_retr
     assert second.status == "done" and second.attempts == 1
 
 
+def _started_with_sigint_blocked() -> None:
+    """The batch started as from a host thread that blocks SIGINT (the mask is inherited across exec;
+    the full suite's process had such a thread by the time this test ran): the command must unblock
+    it itself. The handler starts at its default, as in a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path, rig_json: Path) -> None:
     # Twelve 90-second takes (~0.15 s each on an idle machine): the Ctrl-C after the first lands
     # while ten or more are still to go (six 12-second takes once all finished before it did).
@@ -271,7 +279,14 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path, rig_json: Pat
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "ai_engine", "batch", "retarget", *map(str, walks), "--rig", str(rig_json),
             "--map", "mixamo", "--out", str(out), "--workers", "1"]  # fmt: skip
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_started_with_sigint_blocked,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # interrupt once the first motion is done
         if (out / "manifest.json").exists() and any(t.status == "done" for t in manifest(out).tasks):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,10 @@ def report(outcome: Outcome, out: Path, as_json: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     verb = VERBS[args.batch_verb]
+    # Ctrl-C must reach us: a process started from a thread that blocks SIGINT (some hosts' Python
+    # threads do) inherits the blocked mask, and the batch would then run to the end regardless.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         plan = plan_for(verb, args)
         outcome = run_plan(
