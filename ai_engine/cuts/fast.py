@@ -321,19 +321,32 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     return cuts
 
 
+def grey_steps(thumbs: np.ndarray) -> np.ndarray:
+    """(T,) float32 mean grey-level change of each thumbnail from the one before (frame 0: 0).
+    At 48x27 the codec's pulses (a keyframe's new noise) mostly vanish; a jump of content does not."""
+    steps = np.zeros(len(thumbs), np.float32)
+    if len(thumbs) > 1:
+        grey = thumbs.astype(np.float32).mean(axis=3)
+        steps[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
+    return steps
+
+
+def one_step_jumps(steps: np.ndarray, background: np.ndarray, ratio: float, floor: float) -> np.ndarray:
+    """Frames whose step stands ``ratio`` times above both neighbours' and ``background``, and is at
+    least ``floor``: an isolated one-frame jump (motion that starts or stops suddenly stays high on
+    the next frame)."""
+    neighbours = np.maximum(np.concatenate([[0.0], steps[:-1]]), np.concatenate([steps[1:], [0.0]]))
+    return np.flatnonzero((steps > ratio * np.maximum(neighbours, background)) & (steps >= floor))
+
+
 def _jumps(thumbs: np.ndarray) -> list[int]:
-    """Frames where the picture jumps in one step while the frames either side hardly move: a
-    jump cut (the same set-up a moment later), which the hard-cut score's floor keeps under its
-    threshold when the two sides still share colours and layout."""
+    """Jump cuts (the same set-up a moment later): the picture jumps in one step while the frames
+    either side hardly move, which the hard-cut score's floor keeps under its threshold when the
+    two sides still share colours and layout."""
     if len(thumbs) < 3:
         return []
-    grey = thumbs.astype(np.float32).mean(axis=3)
-    diff = np.zeros(len(grey), np.float32)
-    diff[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
-    neighbours = np.maximum(np.concatenate([[0.0], diff[:-1]]), np.concatenate([diff[1:], [0.0]]))
-    background = _baseline(diff)
-    spikes = (diff > JUMP_RATIO * np.maximum(neighbours, background)) & (diff >= JUMP_FLOOR)
-    return [int(t) for t in np.flatnonzero(spikes)]
+    steps = grey_steps(thumbs)
+    return [int(t) for t in one_step_jumps(steps, _baseline(steps), JUMP_RATIO, JUMP_FLOOR)]
 
 
 def _pushes(features: ClipFeatures) -> list[Cut]:
@@ -346,8 +359,9 @@ def _pushes(features: ClipFeatures) -> list[Cut]:
         dx, dy, _peak = translation_steps(thumbs)
     cuts = []
     for before, after, direction in push_candidates(dx, dy, (thumbs.shape[2], thumbs.shape[1])):
-        if _distance(thumbs, before, after) >= GRADUAL_DISTANCE and is_push(thumbs, before, after, direction):
-            score = min(1.0, float(_distance(thumbs, before, after)) / 50.0)
+        apart = float(_distance(thumbs, before, after))
+        if apart >= GRADUAL_DISTANCE and is_push(thumbs, before, after, direction):
+            score = min(1.0, apart / 50.0)
             cuts.append(
                 Cut(
                     frame=(before + after + 1) // 2, kind="wipe", start=before + 1, end=after - 1, score=score

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..cuts.fast import grey_steps, one_step_jumps
 from ..cuts.features import ClipFeatures
 from .contract import Problem
 
@@ -170,17 +171,9 @@ def jump_cuts(
     ``JUMP_COLOUR``) and the layout (grey-level correlation of the two sides ≥ ``JUMP_LAYOUT``) of
     the shot; a cut to another set-up changes at least one of them.
     """
-    # Grey thumbnails (27x48): codec pulses (a keyframe's new noise) mostly vanish at this size,
-    # a jump of moving content does not.
-    grey = features.thumbs.astype(np.float32).mean(axis=3)
-    diff = np.zeros(len(grey), np.float32)
-    if len(grey) > 1:
-        diff[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
-    count = len(diff)
-    background = _local_median(diff, 6)
-    neighbours = np.maximum(np.concatenate([[0.0], diff[:-1]]), np.concatenate([diff[1:], [0.0]]))
-    # An isolated one-frame jump: motion that starts or stops suddenly stays high on the next frame.
-    spikes = np.flatnonzero((diff > SPIKE_RATIO * np.maximum(background, neighbours)) & (diff > SPIKE_FLOOR))
+    steps = grey_steps(features.thumbs)
+    count = len(steps)
+    spikes = one_step_jumps(steps, _local_median(steps, 6), SPIKE_RATIO, SPIKE_FLOOR)
     candidates = sorted({int(f) for f in cut_frames} | {int(f) for f in spikes})
     out = []
     for f in candidates:
