@@ -269,6 +269,8 @@ def protocol(args: argparse.Namespace) -> None:
             "TUNE part: thresholds and rules were adjusted looking at these"
             if part == "tune"
             else "REPORT part: held back, nothing was fitted to these"
+            if part == "report"
+            else "FRESH part: footage no rule was ever looked at (built after report_01/09 were)"
         )
         print(f"\nConstructed set, {role}")
         print(f"  sources: {', '.join(PARTS[part])}; {len(truth)} clips, {CACHE / part}")
@@ -494,7 +496,7 @@ def main() -> None:
     parser.add_argument(
         "--long", action="store_true", help="decode / PySceneDetect / Clapper fps on the long edit instead"
     )
-    parser.add_argument("--parts", nargs="+", default=["tune", "report"], choices=["tune", "report"])
+    parser.add_argument("--parts", nargs="+", default=["tune", "report"], choices=["tune", "report", "fresh"])
     parser.add_argument("--long-seconds", type=int, default=600, help="--memory: length of the long clip")
     parser.add_argument("--long-repeats", type=int, default=23, help="--long: repeats of the concat edit")
     parser.add_argument("--width", type=int, default=1920)

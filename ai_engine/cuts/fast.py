@@ -60,11 +60,15 @@ WIPE_MIXED = 0.25  # the middle frame's distance to the nearer end as a whole, r
 WIPE_DOMINANCE = 0.35  # the largest consecutive step's share of the change (a hard cut: ~1)
 WIPE_RUN = 7  # frames the three tests must hold in a row
 WIPE_EDGE_FIT = 0.85  # median share of pixels one straight edge puts on the right side (motion: ~0.7)
+RAMP_STEP_RATIO = 2.0  # a hard cut's step is over twice some step on each side of it
 JUMP_RATIO = 3.0  # a jump cut's step over the larger of its neighbours' and the local median
 JUMP_FLOOR = 4.0  # ... and at least this mean grey-level change (keyframe pulses stay under it)
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
 FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
-FADE_JOIN_GAP = 6  # a fade out and a fade in this close (through a flat frame) are one transition
+FADE_JOIN_GAP = 6  # a fade out and a fade in held this few frames in the colour are one transition
+FADE_STILL, FADE_STILL_LEVELS = 4, 1.0  # a fade's ramp moves more than 1 level in 4 frames (≥ 28 in ≤ 40)
+FADE_SETTLED = 0.05  # a fade's ramp ends where the brightness is within this share of its change
+HOLD_STEP = 0.5  # grey levels: a frame that changes less than this from the one before is held
 
 
 @dataclass
@@ -224,22 +228,57 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _fades(features: ClipFeatures, score: np.ndarray) -> list[Cut]:
-    """Fade-outs into and fade-ins out of black runs (a black run entered abruptly is a cut)."""
+    """Fade-outs into and fade-ins out of black runs (a black run entered abruptly is a cut).
+
+    The ramp is followed away from the black while the brightness keeps moving the fade's way, but
+    never across a hard cut (a shot that happens to be brighter than the one fading is not part of
+    the fade) nor on through a shot whose brightness stands still (``FADE_STILL`` frames moving less
+    than ``FADE_STILL_LEVELS``), and, once followed, trimmed to where the brightness is still within ``FADE_SETTLED``
+    of its change: a shot that then holds still (or drifts by noise) is not part of the fade either.
+    """
     luma = features.luma
     cuts: list[Cut] = []
+
+    def held(a: int, b: int) -> bool:
+        """The brightness stood (nearly) still from frame a to frame b: the ramp is over."""
+        return 0 <= a and b < len(luma) and abs(float(luma[a]) - float(luma[b])) < FADE_STILL_LEVELS
+
+    def settled(ramp: int, dark: int, step: int) -> int:
+        """The frame nearest ``dark`` (walking from ``ramp``) whose brightness is still within
+        ``FADE_SETTLED`` of the change from ``luma[ramp]`` to ``luma[dark]``."""
+        level = luma[ramp] - FADE_SETTLED * (luma[ramp] - luma[dark])
+        frame = ramp
+        while frame != dark and luma[frame + step] >= level:
+            frame += step
+        return frame
+
     for first, last in _runs(luma < DARK_LUMA):
         if first > 0:
             ramp = first
-            while ramp > 0 and luma[ramp - 1] >= luma[ramp] - 0.5 and first - ramp < 4 * FADE_RAMP:
+            while (
+                ramp > 0
+                and luma[ramp - 1] >= luma[ramp] - 0.5
+                and first - ramp < 4 * FADE_RAMP
+                and score[ramp] < FAST_THRESHOLD
+                and not held(ramp, ramp + FADE_STILL)
+            ):
                 ramp -= 1
             fall = luma[ramp] - luma[first]
+            ramp = settled(ramp, first, 1)
             if first - ramp >= FADE_RAMP and fall >= 2 * DARK_LUMA and score[first] < FAST_THRESHOLD:
                 cuts.append(Cut(frame=int(first), kind="fade", start=int(ramp), end=int(first), score=0.9))
         if last < len(luma) - 1:
             ramp = last + 1
-            while ramp < len(luma) - 1 and luma[ramp + 1] >= luma[ramp] - 0.5 and ramp - last < 4 * FADE_RAMP:
+            while (
+                ramp < len(luma) - 1
+                and luma[ramp + 1] >= luma[ramp] - 0.5
+                and ramp - last < 4 * FADE_RAMP
+                and score[ramp + 1] < FAST_THRESHOLD
+                and not held(ramp - FADE_STILL, ramp)
+            ):
                 ramp += 1
             rise = luma[ramp] - luma[last]
+            ramp = settled(ramp, last, -1)
             if ramp - last >= FADE_RAMP and rise >= 2 * DARK_LUMA and score[last + 1] < FAST_THRESHOLD:
                 cuts.append(
                     Cut(frame=int(last + 1), kind="fade", start=int(last + 1), end=int(ramp), score=0.9)
@@ -339,6 +378,17 @@ def one_step_jumps(steps: np.ndarray, background: np.ndarray, ratio: float, floo
     return np.flatnonzero((steps > ratio * np.maximum(neighbours, background)) & (steps >= floor))
 
 
+def _continues_a_ramp(steps: np.ndarray, frame: int) -> bool:
+    """The picture's change at ``frame`` is no step out of the ordinary for the three frames on one
+    side of it (each of them changed more than 1 / ``RAMP_STEP_RATIO`` of it): the steady change of a
+    gradual transition going on, not a hard cut, which stands out from both sides (a damaged frame
+    next to a cut makes one large neighbour, not three)."""
+    before = steps[max(1, frame - 3) : frame]
+    after = steps[frame + 1 : frame + 4]
+    value = float(steps[frame])
+    return any(len(side) == 3 and value < RAMP_STEP_RATIO * float(side.min()) for side in (before, after))
+
+
 def _jumps(thumbs: np.ndarray) -> list[int]:
     """Jump cuts (the same set-up a moment later): the picture jumps in one step while the frames
     either side hardly move, which the hard-cut score's floor keeps under its threshold when the
@@ -371,20 +421,32 @@ def _pushes(features: ClipFeatures) -> list[Cut]:
 
 
 def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int = FADE_JOIN_GAP) -> list[Cut]:
-    """Merge gradual boundaries at most ``gap`` frames apart that pass through a flat frame (black,
-    white or any one colour) into one fade: out of one shot, through the colour, into the next.
+    """Merge consecutive gradual boundaries joined only by flat frames (black, white or any one
+    colour) into one fade — out of one shot, through the colour, into the next — when the picture
+    holds still in the colour for at most ``gap`` frames.
 
     Both passes see such a fade as two transitions (TransNetV2 peaks on each ramp); an editor sees
-    one. Fades with a longer hold in the colour (testvideo's 34 black frames) stay two boundaries.
+    one. The hold is counted in frames that do not change (under ``HOLD_STEP``), not in dark frames:
+    the slow ends of two ramps near black are dark but still moving. Fades with a longer hold in the
+    colour (testvideo's 34 black frames) stay two boundaries.
     """
     flat = (flatness(thumbs) < FLAT_STD) | (luma < DARK_LUMA)
+    held = flat & (grey_steps(thumbs) < HOLD_STEP)
     out: list[Cut] = []
     for cut in sorted(cuts, key=lambda c: c.frame):
         prev = out[-1] if out else None
-        if prev is not None and prev.is_gradual and cut.is_gradual and cut.start - prev.end <= gap:
-            first, last = prev.start, cut.end
+        if prev is not None and prev.is_gradual and cut.is_gradual and prev.frame < cut.frame:
+            # The first ramp ends in the colour and the second starts from it (a push or a dissolve
+            # ending on a picture next to a fade is not part of it), with nothing but colour between.
+            def near_flat(frame: int) -> bool:
+                return bool(flat[max(0, frame - 2) : frame + 3].any())
+
+            between = flat[prev.end + 1 : cut.start]
+            joined_by_flat = near_flat(prev.end) and near_flat(cut.start) and bool(between.all())
+            hold = int(held[prev.frame : cut.frame + 1].sum())
             inside = np.flatnonzero(flat[prev.frame : cut.frame + 1]) + prev.frame
-            if inside.size:
+            if joined_by_flat and hold <= gap and inside.size:
+                first, last = prev.start, cut.end
                 spread = flatness(thumbs[first : last + 1])
                 frame = int(inside[np.argmin(spread[inside - first])])
                 out[-1] = Cut(
@@ -396,10 +458,12 @@ def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int =
 
 
 def enforce_min_shot(cuts: list[Cut], min_shot: int) -> list[Cut]:
-    """Drop the weaker of two boundaries closer than ``min_shot`` frames (fades pair up freely)."""
+    """Drop the weaker of two boundaries that leave less than ``min_shot`` frames of shot between
+    them — counted from the end of one transition to the start of the next, so the last step of a
+    long dissolve into its clean shot is not a second boundary (fades pair up freely)."""
     kept: list[Cut] = []
     for cut in sorted(cuts, key=lambda c: c.frame):
-        if kept and cut.frame - kept[-1].frame < min_shot and not (cut.kind == kept[-1].kind == "fade"):
+        if kept and cut.start - kept[-1].end < min_shot and not (cut.kind == kept[-1].kind == "fade"):
             if cut.score > kept[-1].score:
                 kept[-1] = cut
             continue
@@ -454,12 +518,17 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
             gradual.append(cut)
             confident.append(cut)  # TransNetV2 scores ~0 on pushes too
     hard: list[Cut] = []
+    steps = grey_steps(thumbs)
     for frame in _peaks(score, CANDIDATE_THRESHOLD):
         value = float(score[frame])
         if frame < min_shot or frame > count - min_shot:
             continue  # a shot shorter than the minimum at either end of the clip
         if _overlaps(Cut(frame=int(frame)), fades, FADE_RAMP) or _overlaps(Cut(frame=int(frame)), gradual, 2):
             continue  # the steps into and out of a fade's black, or at a gradual transition's ends
+        if _overlaps(Cut(frame=int(frame)), gradual, 2 * GRADUAL_HALF) and _continues_a_ramp(
+            steps, int(frame)
+        ):
+            continue  # a dissolve's last (or first) step, past where its span was measured to end
         if is_flash_or_glitch(thumbs, int(frame)):
             continue  # the picture came back: no cut, whatever a network would say
         if value >= FAST_THRESHOLD:
