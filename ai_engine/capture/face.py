@@ -7,6 +7,7 @@ neutral face, and scaled to [0, 1]. The neutral is a frame the artist picks; wit
 stretch where the face is most at rest (``face_rest``) on takes of a second or more; on shorter takes
 and photos, measures that depend on a person's anatomy use the track's median and the two with a
 physical rest (lips closed, eye open) use fixed rest values, so single photos get meaningful values too.
+Where the whole face is still, the curves are held (``face_steady``).
 
 ``tongueOut`` has no landmark to measure and stays 0.
 """
@@ -22,6 +23,7 @@ import numpy as np
 from ..errors import NoFaceAtNeutralFrame
 from ..retarget.quat import matrix_to_quat
 from .face_rest import RestStretch, find_rest, rest_costs
+from .face_steady import BAND, LOOK_BAND, hold_at_rest, stillness
 from .geometry import CAMERA_TO_BLENDER, kabsch
 
 ARKIT_BLENDSHAPES: tuple[str, ...] = (
@@ -238,6 +240,9 @@ def blendshapes_from_measures(f: dict[str, float], n: dict[str, float]) -> np.nd
     return np.array([w[name] for name in ARKIT_BLENDSHAPES], np.float32)
 
 
+# How far the still hold may move each curve (``face_steady``): gaze has the noisiest landmarks.
+_HOLD_BANDS = np.array([LOOK_BAND if n.startswith("eyeLook") else BAND for n in ARKIT_BLENDSHAPES])
+
 # The mouth and eyelid curves a neutral face has at rest (the rest cost of ``face_rest``).
 _MOUTH_CURVES = [
     i
@@ -390,6 +395,7 @@ def face_track(
     *,
     observed: np.ndarray | None = None,
     fps: float = 30.0,
+    steady: bool = True,
 ) -> FaceCurves:
     """Blendshape weights and head rotation for every frame, and the neutral they are measured against.
 
@@ -397,6 +403,8 @@ def face_track(
         face: (T, 478, 3) normalised landmarks; valid: (T,) bool.
         neutral_frame: the artist's neutral frame, or None (see module docstring).
         observed: (T,) frames the tracker saw, not filled in (default ``valid``); fps: the take's rate.
+        steady: hold the curves where the whole face is still (``face_steady``); frames that move
+        keep their measured values.
 
     Raises:
         NoFaceAtNeutralFrame: ``neutral_frame`` has no tracked face (a ``ValueError`` too).
@@ -418,6 +426,8 @@ def face_track(
         weights[t] = blendshapes_from_measures(measure(locals_[t]), calibration.features)
         relative = rotation @ calibration.neutral_rotation.T
         head[t] = matrix_to_quat(CAMERA_TO_BLENDER @ relative @ CAMERA_TO_BLENDER.T)
+    if steady:
+        weights = hold_at_rest(weights, stillness(locals_, valid, fps), fps, _HOLD_BANDS)
     return FaceCurves(weights, head, calibration)
 
 
@@ -428,10 +438,10 @@ def face_curves(
     neutral_frame: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``face_track``'s (weights (T, 52), head rotation (T, 4)) for frames measured each on its own (photos,
-    landmarks moved by known amounts): 30 fps, every valid frame observed.
+    landmarks moved by known amounts): 30 fps, every valid frame observed, no still hold.
 
     Raises:
         ValueError: ``neutral_frame`` has no tracked face.
     """
-    curves = face_track(face, valid, image_size, neutral_frame)
+    curves = face_track(face, valid, image_size, neutral_frame, steady=False)
     return curves.weights, curves.head
