@@ -35,6 +35,10 @@ class NoPersonFound(EngineError):
     """Motion capture found nobody in the video."""
 
 
+class NoFaceAtNeutralFrame(EngineError, ValueError):
+    """The neutral frame the artist picked has no tracked face (or the take has no face at all)."""
+
+
 class BadRig(EngineError):
     """A target rig lacks bones the map needs, or is not an armature."""
 

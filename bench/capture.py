@@ -2,7 +2,7 @@
 reference, face curves against annotated faces, and throughput against a naive loop — every anchor
 measured side by side in this run.
 
-    python bench/capture.py [--only pck,multiview,face,speed] [--json]
+    python bench/capture.py [--only pck,facesym,facerest,facesteady,multiview,face,speed] [--json]
 
 Needs the shared data (``../shared/data`` beside the repository, or ``CLAPPER_DATA``).
 """
@@ -21,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from capture_face_rest import rest_finding, steady_at_rest
 from capture_multiview import (
     acceleration_error,
     compare,
@@ -228,9 +229,27 @@ def bench_face_symmetry(mocap: Path) -> dict[str, object]:
     return {"raw": face_symmetry(faces, False), "mirror_averaged": face_symmetry(faces, True)}
 
 
+def _work_folder(name: str) -> Path:
+    folder = Path(__file__).resolve().parents[1] / ".cache" / "bench" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def bench_face_rest(mocap: Path) -> dict[str, object]:
+    """Issue 13 item 5: the neutral frame found in takes with a constructed rest stretch."""
+    return rest_finding(mocap, _work_folder("face_rest"))
+
+
+def bench_face_steady(mocap: Path) -> dict[str, object]:
+    """Issue 13 item 5: every curve's std on constructed stills, held at rest vs not, and blink ranges."""
+    return steady_at_rest(mocap, _work_folder("face_steady"))
+
+
 SECTIONS = {
     "pck": bench_pck,
     "facesym": bench_face_symmetry,
+    "facerest": bench_face_rest,
+    "facesteady": bench_face_steady,
     "multiview": bench_multiview,
     "face": bench_face,
     "speed": bench_speed,
@@ -245,6 +264,33 @@ def _print(results: dict[str, object]) -> None:
                 f"all L/R pairs {r['left_right_pairs_mirror_gap_mean']:.4f} (worst {r['left_right_pairs_mirror_gap_max']:.2f}), "
                 f"jawOpen Spearman {r['jaw_open_spearman']:.3f} ({r['faces']} faces)"
             )
+    if "facerest" in results:
+        r = results["facerest"]
+        print(f"neutral found in the rest stretch: tune {r['tune_hits']}, report {r['report_hits']}")  # type: ignore[index]
+        for name, t in r["takes"].items():  # type: ignore[index]
+            print(
+                f"  {name} ({t['split']}): rest {t['rest_stretch']}, found {t['found_frame']} {t['found_stretch']}"
+                f" {'ok' if t['in_rest_stretch'] else 'MISS'}; at rest mean curve {t['rest_curves_mean']:.3f},"
+                f" largest mean {t['rest_curves_max_mean']:.3f}, jawOpen {t['rest_jaw_open_mean']:.3f}"
+            )
+        c = r["real_clip"]  # type: ignore[index]
+        print(
+            f"  real clip: found {c['found_frame']} {c['found_stretch']}, at rest by eye {c['by_eye_rest']}"
+        )
+    if "facesteady" in results:
+        r = results["facesteady"]
+        for name, row in r["stills"].items():  # type: ignore[index]
+            a, b = row["not_held"], row["held"]
+            print(
+                f"still {name} ({row['split']}), frames {5}-39: largest std {a['max_std']:.3f} -> held {b['max_std']:.3f}"
+                f" ({b['worst']}; target 0.02), mean {a['mean_std']:.4f} -> {b['mean_std']:.4f}, above 0.02"
+                f" {a['curves_above_0.02']} -> {b['curves_above_0.02']}; whole clip held {row['held_whole_clip']['max_std']:.3f}"
+            )
+        m = r["real_clip_ranges"]  # type: ignore[index]
+        print(
+            f"  real clip ranges not held {m['not_held']} / held {m['held']}, largest change {m['largest_change']:.3f}"
+        )
+        print(f"  slow smile on still5 (mouthSmileLeft peak): {r['slow_smile_peak']}")  # type: ignore[index]
     if "pck" in results:
         for name, r in results["pck"].items():  # type: ignore[attr-defined]
             cols = ", ".join(

@@ -88,7 +88,7 @@ def test_face_goes_onto_matching_shape_keys_as_its_own_action(blender: Any, talk
     np.testing.assert_allclose(keyed, jaw[track.face_valid], atol=1e-6)
     missing = props.missing_shape_keys.split(", ")
     assert len(missing) == 48 and "jawOpen" not in missing and "browInnerUp" in missing
-    assert "face 24/24" in props.last_health
+    assert "face 24/24 (neutral frame " in props.last_health and ", found)" in props.last_health
 
 
 def test_missing_shape_keys_are_offered_and_created(blender: Any) -> None:

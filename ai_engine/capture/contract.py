@@ -91,6 +91,18 @@ class BodyHealth(PartHealth):
 
 
 @dataclass(frozen=True)
+class FaceHealth(PartHealth):
+    """The face's tracking, and the neutral its curves are measured against: ``neutral_source`` is
+    ``picked`` (the artist's frame), ``found`` (the still stretch ``neutral_frames`` where the face is
+    most at rest; ``neutral_frame`` its most restful frame) or ``median`` (takes under a second: the
+    median face with lips closed)."""
+
+    neutral_frame: int | None = None
+    neutral_frames: tuple[int, int] | None = None
+    neutral_source: str = "median"
+
+
+@dataclass(frozen=True)
 class HandsHealth(Contract):
     left: PartHealth
     right: PartHealth
@@ -124,7 +136,7 @@ class HealthReport(Contract):
     max_faces_seen: int = 0
     truncated_after: int | None = None
     body: BodyHealth | None = None
-    face: PartHealth | None = None
+    face: FaceHealth | None = None
     hands: HandsHealth | None = None
     hands_rejected: int = 0
     tracker_jumps: tuple[int, ...] = ()
@@ -141,7 +153,13 @@ class HealthReport(Contract):
                 f"{len(b.gaps_left_empty)} gaps left, {b.swaps_fixed} swaps fixed"
             )
         if self.face is not None:
-            out.append(f"face {self.face.tracked_frames}/{self.frames}")
+            f = self.face
+            neutral = (
+                f" (neutral frame {f.neutral_frame}, {f.neutral_source})"
+                if f.neutral_frame is not None
+                else ""
+            )
+            out.append(f"face {f.tracked_frames}/{self.frames}{neutral}")
         if self.hands is not None:
             out.append(f"hands L {self.hands.left.tracked_frames} R {self.hands.right.tracked_frames}")
         return "; ".join(out)

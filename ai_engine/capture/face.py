@@ -3,21 +3,27 @@
 MediaPipe's blendshape model is not shipped with 0.10.21, so each curve is a measured distance on the
 face mesh, taken in a head-fixed frame (head rotation removed by a rigid fit of the skull's stable
 points), divided by the face's size (outer eye-corner distance), compared with the same measure on a
-neutral face, and scaled to [0, 1]. The neutral is a frame the artist picks; without one, measures that
-depend on a person's anatomy use the track's median and the two with a physical rest (lips closed, eye
-open) use fixed rest values, so single photos get meaningful values too.
+neutral face, and scaled to [0, 1]. The neutral is a frame the artist picks; without one, the still
+stretch where the face is most at rest (``face_rest``) on takes of a second or more; on shorter takes
+and photos, measures that depend on a person's anatomy use the track's median and the two with a
+physical rest (lips closed, eye open) use fixed rest values, so single photos get meaningful values too.
+Where the whole face is still, the curves are held (``face_steady``).
 
 ``tongueOut`` has no landmark to measure and stays 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..errors import NoFaceAtNeutralFrame
 from ..retarget.quat import matrix_to_quat
+from .face_rest import RestStretch, find_rest, rest_costs
+from .face_steady import BAND, LOOK_BAND, hold_at_rest, stillness
 from .geometry import CAMERA_TO_BLENDER, kabsch
 
 ARKIT_BLENDSHAPES: tuple[str, ...] = (
@@ -84,6 +90,11 @@ CLOSED_EYE_ASPECT = 0.06
 MIN_FRAMES_FOR_MEDIAN_EYE = 24  # about a second of video
 
 
+# Where the neutral came from: the artist's frame, a still stretch found in the take, or (short takes
+# and photos) the median face with physical rest values.
+NEUTRAL_SOURCES: tuple[str, ...] = ("picked", "found", "median")
+
+
 @dataclass
 class FaceCalibration:
     """The neutral face everything is measured against."""
@@ -92,6 +103,9 @@ class FaceCalibration:
     features: dict[str, float]  # neutral values of the measures
     neutral_rotation: np.ndarray  # (3, 3) camera-axes head rotation of the neutral frame
     neutral_frame: int | None
+    source: str = "median"  # NEUTRAL_SOURCES
+    neutral_frames: tuple[int, int] | None = None  # the stretch calibrated from (inclusive)
+    rest_cost: float | None = None  # the found stretch's mean rest cost (face_rest)
 
 
 def _pixels(face: np.ndarray, image_size: tuple[int, int]) -> np.ndarray:
@@ -226,52 +240,133 @@ def blendshapes_from_measures(f: dict[str, float], n: dict[str, float]) -> np.nd
     return np.array([w[name] for name in ARKIT_BLENDSHAPES], np.float32)
 
 
-def calibrate(
-    face: np.ndarray, valid: np.ndarray, image_size: tuple[int, int], neutral_frame: int | None = None
-) -> FaceCalibration:
-    """The neutral face: the picked frame, or (None) a median face with physical rest values.
+# How far the still hold may move each curve (``face_steady``): gaze has the noisiest landmarks.
+_HOLD_BANDS = np.array([LOOK_BAND if n.startswith("eyeLook") else BAND for n in ARKIT_BLENDSHAPES])
 
-    Raises:
-        ValueError: the picked neutral frame has no tracked face.
-    """
-    frames = np.flatnonzero(valid)
-    if frames.size == 0:
-        raise ValueError("no tracked face to calibrate against")
-    if neutral_frame is not None:
-        if not (0 <= neutral_frame < valid.shape[0]) or not valid[neutral_frame]:
-            raise ValueError(
-                f"frame {neutral_frame} has no tracked face; pick a frame where the face is seen "
-                f"(for example {int(frames[0])})"
-            )
-        chosen = [neutral_frame]
-    else:
-        chosen = list(frames)
-    first_local, first_rotation = _to_head_frame(_pixels(face[chosen[0]], image_size), None)
+# The mouth and eyelid curves a neutral face has at rest (the rest cost of ``face_rest``).
+_MOUTH_CURVES = [
+    i
+    for i, n in enumerate(ARKIT_BLENDSHAPES)
+    if n.startswith(("mouth", "jaw", "cheekPuff")) and n != "mouthClose"
+]
+_EYE_CURVES = [
+    i for i, n in enumerate(ARKIT_BLENDSHAPES) if n.startswith(("eyeBlink", "eyeWide", "eyeSquint"))
+]
+
+
+def _locals(
+    face: np.ndarray, frames: Sequence[int], image_size: tuple[int, int]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Head-frame landmarks and head rotations of ``frames``, all fitted onto the first one."""
+    first_local, first_rotation = _to_head_frame(_pixels(face[frames[0]], image_size), None)
     locals_, rotations = [first_local], [first_rotation]
-    for t in chosen[1:]:
+    for t in frames[1:]:
         local, rotation = _to_head_frame(_pixels(face[t], image_size), first_local)
         locals_.append(local)
         rotations.append(rotation)
+    return locals_, rotations
+
+
+def _from_frames(
+    face: np.ndarray, frames: Sequence[int], image_size: tuple[int, int]
+) -> tuple[np.ndarray, dict[str, float], list[dict[str, float]], list[np.ndarray]]:
+    """(median head-frame face, median measures, each frame's measures, each frame's rotation)."""
+    locals_, rotations = _locals(face, frames, image_size)
     reference = np.median(np.stack(locals_), axis=0)
     measures = [measure(local) for local in locals_]
     features = {k: float(np.median([m[k] for m in measures])) for k in measures[0]}
-    if neutral_frame is None and len(measures) >= 4:
+    return reference, features, measures, rotations
+
+
+def calibrate(
+    face: np.ndarray,
+    valid: np.ndarray,
+    image_size: tuple[int, int],
+    neutral_frame: int | None = None,
+    *,
+    observed: np.ndarray | None = None,
+    fps: float = 30.0,
+    find_neutral: bool = True,
+) -> FaceCalibration:
+    """The neutral face: the picked frame; else (takes of ``MIN_FRAMES_FOR_MEDIAN_EYE`` frames or more,
+    ``find_neutral``) the still stretch where the face is most at rest; else a median face with
+    physical rest values.
+
+    Arguments:
+        observed: (T) frames the tracker saw (default ``valid``); only those can be the neutral.
+
+    Raises:
+        ValueError: no frame has a face; NoFaceAtNeutralFrame (a ValueError): the picked frame has none.
+    """
+    frames = np.flatnonzero(valid)
+    if frames.size == 0:
+        raise ValueError(
+            "no tracked face to calibrate against: film the face toward the camera, or leave the face out"
+        )
+    if neutral_frame is not None:
+        if not (0 <= neutral_frame < valid.shape[0]) or not valid[neutral_frame]:
+            raise NoFaceAtNeutralFrame(
+                f"The neutral frame {neutral_frame} has no tracked face: pick a frame where the face is "
+                f"seen (for example {int(frames[0])}), or leave it automatic (-1)."
+            )
+        reference, features, _measures, rotations = _from_frames(face, [neutral_frame], image_size)
+        return FaceCalibration(
+            reference, features, rotations[0], neutral_frame, "picked", (neutral_frame, neutral_frame)
+        )
+    median = _median_calibration(face, list(frames), image_size)
+    if not find_neutral or frames.size < MIN_FRAMES_FOR_MEDIAN_EYE:
+        return median
+    stretch = _rest_stretch(face, valid if observed is None else valid & observed, image_size, fps, median)
+    if stretch is None:
+        return median
+    chosen = list(range(stretch.first, stretch.last + 1))
+    reference, features, _measures, rotations = _from_frames(face, chosen, image_size)
+    return FaceCalibration(
+        reference,
+        features,
+        _mean_rotation(np.stack(rotations)),
+        stretch.frame,
+        "found",
+        (stretch.first, stretch.last),
+        stretch.cost,
+    )
+
+
+def _median_calibration(face: np.ndarray, frames: list[int], image_size: tuple[int, int]) -> FaceCalibration:
+    reference, features, measures, rotations = _from_frames(face, frames, image_size)
+    if len(measures) >= 4:
         # A neutral face has its mouth closed: the mouth's rest shape comes from the quarter of the
         # frames with the smallest lip gap (a talking head's median mouth is half open).
         gaps = np.array([m["lip_gap"] for m in measures])
         closed = [m for m, g in zip(measures, gaps, strict=True) if g <= np.percentile(gaps, 25)]
         for k in _MOUTH_MEASURES:
             features[k] = float(np.median([m[k] for m in closed]))
-    if neutral_frame is None:
-        features["lip_gap"] = REST_LIP_GAP
-        if len(chosen) < MIN_FRAMES_FOR_MEDIAN_EYE:
-            # Too few frames to know this person's open eye (a photo): a typical relaxed eye.
-            features["eye_aspectLeft"] = features["eye_aspectRight"] = REST_EYE_ASPECT
-        # Otherwise the median: eyes are open far longer than they blink.
-        neutral_rotation = _mean_rotation(np.stack(rotations))
-    else:
-        neutral_rotation = rotations[0]
-    return FaceCalibration(reference, features, neutral_rotation, neutral_frame)
+    features["lip_gap"] = REST_LIP_GAP
+    if len(frames) < MIN_FRAMES_FOR_MEDIAN_EYE:
+        # Too few frames to know this person's open eye (a photo): a typical relaxed eye.
+        features["eye_aspectLeft"] = features["eye_aspectRight"] = REST_EYE_ASPECT
+    # Otherwise the median: eyes are open far longer than they blink.
+    return FaceCalibration(reference, features, _mean_rotation(np.stack(rotations)), None)
+
+
+def _rest_stretch(
+    face: np.ndarray,
+    usable: np.ndarray,
+    image_size: tuple[int, int],
+    fps: float,
+    median: FaceCalibration,
+) -> RestStretch | None:
+    """``face_rest.find_rest`` on the curves measured against the median face."""
+    count = face.shape[0]
+    mouth, eyes = np.full(count, np.nan), np.full(count, np.nan)
+    local = np.full((count, face.shape[1], 3), np.nan)
+    rotations = np.tile(np.eye(3), (count, 1, 1))
+    for t in np.flatnonzero(usable):
+        local[t], rotations[t] = _to_head_frame(_pixels(face[t], image_size), median.reference)
+        weights = blendshapes_from_measures(measure(local[t]), median.features)
+        mouth[t], eyes[t] = weights[_MOUTH_CURVES].sum(), weights[_EYE_CURVES].sum()
+    costs = rest_costs(mouth, eyes, local, rotations, median.neutral_rotation, fps)
+    return find_rest(costs, usable, fps)
 
 
 def _mean_rotation(rotations: np.ndarray) -> np.ndarray:
@@ -283,34 +378,70 @@ def _mean_rotation(rotations: np.ndarray) -> np.ndarray:
     return r
 
 
+@dataclass
+class FaceCurves:
+    """What ``face_track`` measures: curves, head rotation and the neutral they are measured against."""
+
+    weights: np.ndarray  # (T, 52) in ``ARKIT_BLENDSHAPES`` order, NaN without a face
+    head: np.ndarray  # (T, 4) wxyz, Blender axes, relative to the neutral head pose
+    calibration: FaceCalibration | None  # None when no frame has a face
+
+
+def face_track(
+    face: np.ndarray,
+    valid: np.ndarray,
+    image_size: tuple[int, int],
+    neutral_frame: int | None = None,
+    *,
+    observed: np.ndarray | None = None,
+    fps: float = 30.0,
+    steady: bool = True,
+) -> FaceCurves:
+    """Blendshape weights and head rotation for every frame, and the neutral they are measured against.
+
+    Arguments:
+        face: (T, 478, 3) normalised landmarks; valid: (T,) bool.
+        neutral_frame: the artist's neutral frame, or None (see module docstring).
+        observed: (T,) frames the tracker saw, not filled in (default ``valid``); fps: the take's rate.
+        steady: hold the curves where the whole face is still (``face_steady``); frames that move
+        keep their measured values.
+
+    Raises:
+        NoFaceAtNeutralFrame: ``neutral_frame`` has no tracked face (a ``ValueError`` too).
+    """
+    frames = face.shape[0]
+    weights = np.full((frames, len(ARKIT_BLENDSHAPES)), np.nan, np.float32)
+    head = np.full((frames, 4), np.nan, np.float32)
+    if not valid.any():
+        if neutral_frame is not None:
+            raise NoFaceAtNeutralFrame(
+                f"The neutral frame {neutral_frame} has no tracked face: no frame of this take has one. "
+                "Film the face toward the camera, or leave the neutral frame automatic (-1)."
+            )
+        return FaceCurves(weights, head, None)
+    calibration = calibrate(face, valid, image_size, neutral_frame, observed=observed, fps=fps)
+    locals_ = np.full((frames, face.shape[1], 3), np.nan)
+    for t in np.flatnonzero(valid):
+        locals_[t], rotation = _to_head_frame(_pixels(face[t], image_size), calibration.reference)
+        weights[t] = blendshapes_from_measures(measure(locals_[t]), calibration.features)
+        relative = rotation @ calibration.neutral_rotation.T
+        head[t] = matrix_to_quat(CAMERA_TO_BLENDER @ relative @ CAMERA_TO_BLENDER.T)
+    if steady:
+        weights = hold_at_rest(weights, stillness(locals_, valid, fps), fps, _HOLD_BANDS)
+    return FaceCurves(weights, head, calibration)
+
+
 def face_curves(
     face: np.ndarray,
     valid: np.ndarray,
     image_size: tuple[int, int],
     neutral_frame: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Blendshape weights and head rotation for every frame.
-
-    Arguments:
-        face: (T, 478, 3) normalised landmarks; valid: (T,) bool.
-        neutral_frame: the artist's neutral frame, or None (see module docstring).
-
-    Returns:
-        (weights (T, 52) in ``ARKIT_BLENDSHAPES`` order, head rotation (T, 4) wxyz in Blender axes
-        relative to the neutral head pose); NaN on frames without a face.
+    """``face_track``'s (weights (T, 52), head rotation (T, 4)) for frames measured each on its own (photos,
+    landmarks moved by known amounts): 30 fps, every valid frame observed, no still hold.
 
     Raises:
         ValueError: ``neutral_frame`` has no tracked face.
     """
-    frames = face.shape[0]
-    weights = np.full((frames, len(ARKIT_BLENDSHAPES)), np.nan, np.float32)
-    head = np.full((frames, 4), np.nan, np.float32)
-    if not valid.any():
-        return weights, head
-    calibration = calibrate(face, valid, image_size, neutral_frame)
-    for t in np.flatnonzero(valid):
-        local, rotation = _to_head_frame(_pixels(face[t], image_size), calibration.reference)
-        weights[t] = blendshapes_from_measures(measure(local), calibration.features)
-        relative = rotation @ calibration.neutral_rotation.T
-        head[t] = matrix_to_quat(CAMERA_TO_BLENDER @ relative @ CAMERA_TO_BLENDER.T)
-    return weights, head
+    curves = face_track(face, valid, image_size, neutral_frame, steady=False)
+    return curves.weights, curves.head

@@ -11,9 +11,9 @@ from .. import runtimes
 from ..errors import NoPersonFound
 from ..gaps import fill_gaps, runs_of_true
 from ..progress import ProgressFn, StopFn, check_stop, never_stop, no_progress, sub_progress
-from .contract import PARTS, BodyHealth, CaptureOptions, HandsHealth, HealthReport, PartHealth
+from .contract import PARTS, BodyHealth, CaptureOptions, FaceHealth, HandsHealth, HealthReport, PartHealth
 from .extract import ExtractStats, extract_track
-from .face import ARKIT_BLENDSHAPES, face_curves
+from .face import ARKIT_BLENDSHAPES, FaceCalibration, face_track
 from .filters import apply_swaps, detect_left_right_swaps, identity_jumps, one_euro
 from .solve import solve_track
 from .track import MotionTrack
@@ -76,7 +76,7 @@ def capture(
 
     Raises:
         NoPersonFound: none of the requested parts was seen in any frame (nothing is produced).
-        VideoOpenError, Cancelled, ValueError (a neutral frame without a face).
+        VideoOpenError, Cancelled, NoFaceAtNeutralFrame (the picked neutral frame has no face).
     """
     options = options or CaptureOptions()
     parts = tuple(p for p in PARTS if p in options.parts)
@@ -129,14 +129,18 @@ def capture(
         check_stop(should_stop)
     if "face" in parts and track.face_valid.any():
         progress(0.96, "measuring the face")
-        weights, head = face_curves(track.face, track.face_valid, track.image_size, options.neutral_frame)
-        track.face_blendshapes, track.head_rotation = weights, head
+        curves = face_track(
+            track.face, track.face_valid, track.image_size, options.neutral_frame,
+            observed=observed["face"], fps=track.fps,
+        )  # fmt: skip
+        track.face_blendshapes, track.head_rotation, neutral = curves.weights, curves.head, curves.calibration
         track.blendshape_names = list(ARKIT_BLENDSHAPES)
     else:
+        neutral = None
         track.face_blendshapes = np.full((track.frame_count, len(ARKIT_BLENDSHAPES)), np.nan, np.float32)
         track.blendshape_names = list(ARKIT_BLENDSHAPES)
     tracker_jumps = tuple(int(t) for t in np.flatnonzero(jumps)) if jumps is not None else ()
-    report = _report(track, stats, observed, parts, swap_runs, options, tracker_jumps)
+    report = _report(track, stats, observed, parts, swap_runs, options, tracker_jumps, neutral)
     track.meta = {**track.meta, "options": options.to_dict(), "health": report.to_dict()}
     progress(1.0, "capture done")
     return Captured(track, report)
@@ -185,6 +189,7 @@ def _report(
     swap_runs: int,
     options: CaptureOptions,
     tracker_jumps: tuple[int, ...],
+    neutral: FaceCalibration | None = None,
 ) -> HealthReport:
     fps = track.fps
     warnings = list(stats.warnings)
@@ -206,7 +211,12 @@ def _report(
                 + f"); gaps at the ends or longer than {options.max_gap_seconds} s are left empty, not invented."
             )
     if "face" in parts:
-        face = PartHealth(**_part_health(observed["face"], track.face_interpolated, track.face_valid, fps))  # type: ignore[arg-type]
+        face = FaceHealth(
+            **_part_health(observed["face"], track.face_interpolated, track.face_valid, fps),  # type: ignore[arg-type]
+            neutral_frame=neutral.neutral_frame if neutral else None,
+            neutral_frames=neutral.neutral_frames if neutral else None,
+            neutral_source=neutral.source if neutral else "median",
+        )
         if not observed["face"].any():
             warnings.append(
                 "No face was found, so there are no face curves: film the face closer and toward the camera."
