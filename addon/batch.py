@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             workers=args.workers,
             retries=args.retries,
             echo=not args.json,
+            order=args.order,
         )
     except EngineBatchError as exc:
         raise BatchError(str(exc)) from exc

@@ -363,3 +363,31 @@ def test_capture_batch_writes_each_videos_track(data_dir: Path, tmp_path: Path) 
     (track_path,) = [p for p in task.outputs if p.endswith(".npz")]
     track = MotionTrack.load(track_path)
     assert track.frame_count == probe(str(video)).frame_count and track.face_valid.any()
+
+
+def test_the_longest_media_starts_first_and_the_rest_keep_their_order(tmp_path: Path) -> None:
+    """Longest expected work first (the batch ends when its last task does): real clips by their
+    header duration, then files FFmpeg cannot read by size, then — past the header budget — the
+    given order."""
+    from ai_engine.batch.order import longest_first, media_seconds
+
+    videos = sorted((ROOT / "samples").rglob("*.mp4"))
+    assert len(videos) >= 2, "samples/ ships real clips"
+    seconds = {v: media_seconds(str(v)) for v in videos}
+    assert all(s is not None and s > 0 for s in seconds.values())
+    small, big = tmp_path / "small.bvh", tmp_path / "big.bvh"
+    small.write_text("HIERARCHY\n")
+    big.write_text("HIERARCHY\n" * 100)
+    assert media_seconds(str(big)) is None and media_seconds(str(tmp_path / "missing.mp4")) is None
+    given = [small, *videos, big, tmp_path / "missing.mp4"]
+    ordered = longest_first(given, str)
+    assert ordered[: len(videos)] == sorted(videos, key=lambda v: -float(seconds[v] or 0))
+    assert ordered[len(videos) :] == [big, small, tmp_path / "missing.mp4"]
+
+    ticks = iter(range(100))
+    past_budget = longest_first(given, str, budget=2.5, clock=lambda: float(next(ticks)))
+    # the clock reads 0 (deadline 2.5), then 1, 2 for the first input: it alone is ranked; the rest
+    # keep the order they were given, after it
+    assert past_budget == given
+    by_duration = longest_first([big, small], str, seconds_of={str(big): 1.0, str(small): 9.0}.get)
+    assert by_duration == [small, big]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import EngineError
 from .contract import BatchCommand, Resources, TaskSpec
-from .scheduler import DEFAULT_RETRIES, Outcome, Plan, check_inputs, run_plan, task_keys
+from .scheduler import DEFAULT_RETRIES, ORDERS, Outcome, Plan, check_inputs, run_plan, task_keys
 from .verbs import VERBS, BatchError, Verb
 
 
@@ -51,6 +51,13 @@ def add_common_arguments(
         "--gpus", type=float, default=None, help="GPUs per task (default: 1 when the cluster has one)"
     )
     parser.add_argument("--memory-mb", type=int, default=verb_resources.memory_mb, help="memory per task")
+    parser.add_argument(
+        "--order",
+        choices=ORDERS,
+        default="longest",
+        help="which inputs start first: 'longest' (the longest media first, so no long clip runs alone at "
+        "the end; default) or 'given' (the order on the command line)",
+    )
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
 
@@ -137,7 +144,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = plan_for(verb, args)
         outcome = run_plan(
-            plan, ray_address=args.ray, workers=args.workers, retries=args.retries, echo=not args.json
+            plan,
+            ray_address=args.ray,
+            workers=args.workers,
+            retries=args.retries,
+            echo=not args.json,
+            order=args.order,
         )
     except BatchError as exc:
         if args.json:

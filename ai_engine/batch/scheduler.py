@@ -3,10 +3,10 @@
 Before any task starts: the output folder must be writable, the inputs must exist and not repeat,
 a manifest already in the folder must come from the same command (else it is refused, with both
 command lines), and a Ray address must answer. Then each task that is not already done (same input,
-unchanged, its outputs present) runs once; its result is written into the manifest (atomically:
-a temporary file renamed over it) the moment it finishes. A bad input fails alone. A worker that
-crashes or is killed is retried up to ``retries`` times (Ray's ``max_retries`` on a cluster, the
-pool's own bookkeeping locally). Ctrl-C stops the running tasks, removes their half-written folders
+unchanged, its outputs present) runs once, the longest expected first (``order.py``); its result is
+written into the manifest (atomically: a temporary file renamed over it) the moment it finishes.
+A bad input fails alone. A worker that crashes or is killed is retried up to ``retries`` times
+(Ray's ``max_retries`` on a cluster, the pool's own bookkeeping locally). Ctrl-C stops the running tasks, removes their half-written folders
 and leaves them ``cancelled`` in the manifest; a re-run picks them up.
 """
 
@@ -29,10 +29,12 @@ from typing import IO, Any
 
 from ..contract import BadRequest
 from .contract import MANIFEST_NAME, BatchCommand, Manifest, Resources, TaskResult, TaskSpec
+from .order import longest_first
 from .task import ATTEMPTS_DIR, LOGS_DIR, fingerprint
 from .verbs import BatchError
 
 DEFAULT_RETRIES = 2
+ORDERS = ("longest", "given")
 LOOPBACK = "127.0.0.1"
 
 
@@ -205,9 +207,12 @@ def run_plan(
     retries: int = DEFAULT_RETRIES,
     echo: bool = True,
     on_result: Callable[[TaskResult], None] | None = None,
+    order: str = "longest",
 ) -> Outcome:
     """Run ``plan``: ``ray_address`` None → the local pool; ``"local"`` → a Ray instance started here
-    with ``workers`` CPUs; else the Ray cluster at that address. Returns the final manifest.
+    with ``workers`` CPUs; else the Ray cluster at that address. ``order``: ``longest`` starts the
+    longest expected inputs first (``order.py``), ``given`` keeps the plan's order. Returns the
+    final manifest.
 
     Raises:
         BatchError: before anything starts (see the module).
@@ -216,6 +221,8 @@ def run_plan(
     manifest = load_manifest(plan.out, plan.command)
     entries: dict[str, TaskResult] = {t.key: t for t in manifest.tasks}
     todo = [t for t in plan.tasks if not is_done(entries.get(t.key), t)]
+    if order == "longest":
+        todo = longest_first(todo, lambda t: t.input)
     skipped = len(plan.tasks) - len(todo)
     workers = max(1, workers or os.cpu_count() or 1)
     backend: _Backend
@@ -239,11 +246,11 @@ def run_plan(
     outcome = Outcome(manifest=manifest, skipped=skipped)
     lock = threading.Lock()
     keys = [t.key for t in plan.tasks]
-    order = keys + [k for k in entries if k not in set(keys)]
+    manifest_order = keys + [k for k in entries if k not in set(keys)]
 
     def ordered() -> tuple[TaskResult, ...]:
         """This batch's inputs in their order, then older entries of the folder."""
-        return tuple(entries[k] for k in order if k in entries)
+        return tuple(entries[k] for k in manifest_order if k in entries)
 
     def finished(result: TaskResult) -> None:
         with lock:
