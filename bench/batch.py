@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -192,6 +193,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--detector", default="fast")
     parser.add_argument("--skip-cluster", action="store_true")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="rounds of the pool/Ray rows (median reported)"
+    )
     args = parser.parse_args()
     root = data_root(args.data) / "cuts"
     clips = [str(root / c) for c in CLIPS if (root / c).exists()]
@@ -205,19 +209,43 @@ def main() -> int:
     after = os.times()
     cores = (after.user - before.user + after.system - before.system) / t_one
     print(f"anchor: one process, clip after clip, all cores: {t_one:.1f} s (kept {cores:.2f} cores busy)")
-    t_single = 0.0
-    for label, extra in (("pool, 1 worker", ["--workers", "1"]), ("pool, 2 workers", ["--workers", "2"]),
-                         ("Ray local, 2 workers", ["--workers", "2", "--ray", "local"])):  # fmt: skip
-        out = work / label.replace(" ", "").replace(",", "-")
-        code, summary, seconds = batch_cli([*clips, "--out", str(out), "--detector", args.detector, *extra])
-        same = batch_lists(out) == alone
-        tasks = float(summary.get("seconds") or seconds)  # from the first task submitted to the last result
-        t_single = t_single or tasks  # the first row: one worker process at one task's budget (1 CPU)
-        print(
-            f"{label:22s} exit {code}  {summary.get('done')}/{len(clips)} done  tasks {tasks:6.1f} s "
-            f"(wall {seconds:5.1f} s with start-up)  throughput ×{t_one / tasks:.2f} of the all-core process, "
-            f"×{t_single / tasks:.2f} of one 1-CPU worker  identical: {same}"
-        )
+    rows = (("pool, 1 worker", ["--workers", "1"]), ("pool, 2 workers", ["--workers", "2"]),
+            ("Ray local, 2 workers", ["--workers", "2", "--ray", "local"]),
+            ("pool, 2, given order", ["--workers", "2", "--order", "given"]))  # fmt: skip
+    # The rows run in rounds (1 worker, 2 workers, Ray; again …) and each round's ratio is against the
+    # 1-worker row of the same round: this machine's cores are shared with other tenants, and one
+    # round can be twice as slow as the next (2026-12-04: two workers took 12.5 s and 18.4 s for the
+    # same clips minutes apart); the median over rounds is the figure.
+    ratios: dict[str, list[float]] = {label: [] for label, _ in rows}
+    for round_no in range(1, args.repeats + 1):
+        t_single = 0.0
+        for label, extra in rows:
+            out = work / f"{label.replace(' ', '').replace(',', '-')}-{round_no}"
+            cpu_before = os.times()
+            code, summary, seconds = batch_cli(
+                [*clips, "--out", str(out), "--detector", args.detector, *extra]
+            )
+            cpu_after = os.times()
+            cpu = cpu_after.children_user - cpu_before.children_user
+            cpu += cpu_after.children_system - cpu_before.children_system
+            same = batch_lists(out) == alone
+            tasks = float(
+                summary.get("seconds") or seconds
+            )  # from the first task submitted to the last result
+            t_single = t_single or tasks  # the first row: one worker process at one task's budget (1 CPU)
+            ratios[label].append(t_single / tasks)
+            cpu_note = (
+                f"  CPU {cpu:5.1f} s" if not label.startswith("Ray") else ""
+            )  # Ray's workers are not our children
+            print(
+                f"round {round_no}  {label:22s} exit {code}  {summary.get('done')}/{len(clips)} done  tasks {tasks:6.1f} s "
+                f"(wall {seconds:5.1f} s with start-up){cpu_note}  throughput ×{t_one / tasks:.2f} of the all-core "
+                f"process, ×{t_single / tasks:.2f} of one 1-CPU worker  identical: {same}"
+            )
+            shutil.rmtree(out, ignore_errors=True)
+    for label, values in ratios.items():
+        print(f"median over {len(values)} rounds  {label:22s} ×{statistics.median(values):.2f} of one 1-CPU worker  "
+              f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")  # fmt: skip
     pool_overhead = overhead(work / "overhead-pool", None, 2)
     ray_overhead = overhead(work / "overhead-ray", "local", 2)
     print(
