@@ -332,6 +332,37 @@ def test_ray_local_gives_the_pool_s_results(
     assert results["ray"] == results["pool"]
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads a process's start environment")
+@pytest.mark.parametrize("backend", ["pool", "ray"])
+def test_each_worker_starts_with_its_task_s_thread_count(backend: str, tmp_path: Path) -> None:
+    """numpy's OpenBLAS and OpenMP read their thread count once, when they load: a worker must be
+    born with it (two 1-CPU Ray tasks whose BLAS threads each took both cores ran at half speed)."""
+    if backend == "ray":
+        pytest.importorskip("ray")
+    report = (
+        "import json, os; start = open(f'/proc/{os.getppid()}/environ', 'rb').read().decode().split(chr(0));"
+        " print(json.dumps({'start': [v for v in start if v.split('=')[0] in"
+        " ('CLAPPER_THREADS', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS')]}))"
+    )
+    tasks = [
+        TaskSpec(
+            key=f"t{cpus}",
+            input=f"t{cpus}",
+            out_dir=str(tmp_path / f"t{cpus}"),
+            kind="command",
+            command=(sys.executable, "-c", report),
+            resources=Resources(cpus=cpus, memory_mb=256),
+        )
+        for cpus in (1, 2)
+    ]
+    plan = Plan(command=BatchCommand(tool="ai_engine", verb="diagnostics"), out=tmp_path, tasks=tasks)
+    outcome = run_plan(plan, ray_address="local" if backend == "ray" else None, workers=2, echo=False)
+    found = {t.key: sorted(t.result["start"]) for t in outcome.manifest.tasks}
+    names = ("CLAPPER_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    assert found == {f"t{cpus}": [f"{name}={cpus}" for name in names] for cpus in (1, 2)}
+
+
 def test_fx_batch_generates_each_model_and_fails_an_unknown_one_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -30,7 +30,7 @@ from typing import IO, Any
 from ..contract import BadRequest
 from .contract import MANIFEST_NAME, BatchCommand, Manifest, Resources, TaskResult, TaskSpec
 from .order import longest_first
-from .task import ATTEMPTS_DIR, LOGS_DIR, fingerprint
+from .task import ATTEMPTS_DIR, LOGS_DIR, fingerprint, thread_env
 from .verbs import BatchError
 
 DEFAULT_RETRIES = 2
@@ -333,7 +333,7 @@ class _PoolWorker:
     """One ``python -m ai_engine.batch.task --serve`` process (its own session: Ctrl-C is ours to relay)."""
 
     def __init__(self, cpus: int, log: Path) -> None:
-        env = {**os.environ, "CLAPPER_THREADS": str(cpus), "OMP_NUM_THREADS": str(cpus)}
+        env = {**os.environ, **thread_env(cpus)}
         self.log = open(log, "a", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ai_engine.batch.task", "--serve"],
@@ -551,6 +551,8 @@ class _Ray(_Backend):
             "memory": resources.memory_mb * 1024 * 1024,
             "max_retries": self.retries,
             "retry_exceptions": [CommandCrashed],
+            # Ray starts (and reuses) a worker per distinct env: each with its threads set from birth.
+            "runtime_env": {"env_vars": thread_env(resources.cpus)},
         }
 
     def run(self, tasks: list[TaskSpec], finished: Callable[[TaskResult], None], progress: Progress) -> None:

@@ -30,10 +30,20 @@ class CommandCrashed(RuntimeError):
     """A task's command died from a signal (killed, segfault): retried like a crashed worker."""
 
 
+THREAD_VARIABLES = ("CLAPPER_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def thread_env(cpus: int) -> dict[str, str]:
+    """The environment a worker process must START with to use ``cpus`` threads: OpenBLAS (numpy)
+    and OpenMP read theirs once, when they load, which in a Ray worker is before any task runs —
+    setting them in the task is too late (measured: two 1-CPU Ray tasks on 2 cores each took twice
+    their time alone, their BLAS threads spinning against each other)."""
+    return dict.fromkeys(THREAD_VARIABLES, str(cpus))
+
+
 def set_threads(cpus: int) -> None:
     """The engine's thread pools (torch, OpenCV) follow the task's CPUs."""
-    os.environ["CLAPPER_THREADS"] = str(cpus)
-    os.environ["OMP_NUM_THREADS"] = str(cpus)
+    os.environ.update(thread_env(cpus))
     from ..settings import apply_threads
 
     apply_threads()
