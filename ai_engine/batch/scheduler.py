@@ -30,7 +30,7 @@ from typing import IO, Any
 from ..contract import BadRequest
 from .contract import MANIFEST_NAME, BatchCommand, Manifest, Resources, TaskResult, TaskSpec
 from .order import longest_first
-from .task import ATTEMPTS_DIR, LOGS_DIR, fingerprint, thread_env
+from .task import ATTEMPTS_DIR, LOGS_DIR, THREAD_VARIABLES, fingerprint, thread_env
 from .verbs import BatchError
 
 DEFAULT_RETRIES = 2
@@ -229,7 +229,7 @@ def run_plan(
     if ray_address is None:
         backend = _Pool(workers, retries, plan.out)
     else:
-        backend = _Ray(ray_address, workers, retries)
+        backend = _Ray(ray_address, workers, retries, todo[0].resources.cpus if todo else 1)
     if ray_address is not None:
         check_ray_address(ray_address)  # an unreachable cluster fails here, before any change
     if todo:
@@ -507,8 +507,9 @@ def _ray_task(spec: dict[str, Any]) -> dict[str, Any]:
 class _Ray(_Backend):
     """One Ray task per input, with the task's CPUs/GPU/memory; Ray retries crashed workers."""
 
-    def __init__(self, address: str, workers: int, retries: int) -> None:
+    def __init__(self, address: str, workers: int, retries: int, cpus: int = 1) -> None:
         self.address, self.workers, self.retries = address, workers, retries
+        self.cpus = cpus  # the tasks' usual CPUs: a local instance's workers are born with them
         self.refs: dict[Any, TaskSpec] = {}
         self.ray: Any = None
 
@@ -535,7 +536,19 @@ class _Ray(_Backend):
                 # Ray starts its workers at niceness 15 (to favour its own daemons); here the tasks ARE
                 # the work, and at 15 any other load on the machine starves them (10× slower here).
                 os.environ.setdefault("RAY_worker_niceness", "0")
-                ray.init(num_cpus=self.workers, _node_ip_address=LOOPBACK, **options)
+                # The workers Ray starts with the instance (ready before the first task) inherit this
+                # environment: born with the tasks' thread count, they need no runtime_env of their own
+                # (a task with one waits ~2 s for a new worker). Ours is put back once Ray is up.
+                saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+                os.environ.update(thread_env(self.cpus))
+                try:
+                    ray.init(num_cpus=self.workers, _node_ip_address=LOOPBACK, **options)
+                finally:
+                    for name, value in saved.items():
+                        if value is None:
+                            os.environ.pop(name, None)
+                        else:
+                            os.environ[name] = value
             else:
                 ray.init(address=self.address, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -545,15 +558,17 @@ class _Ray(_Backend):
         from .task import CommandCrashed
 
         gpus = resources.gpus if self.ray.cluster_resources().get("GPU", 0) >= resources.gpus > 0 else 0
-        return {
+        options: dict[str, Any] = {
             "num_cpus": resources.cpus,
             "num_gpus": gpus,
             "memory": resources.memory_mb * 1024 * 1024,
             "max_retries": self.retries,
             "retry_exceptions": [CommandCrashed],
-            # Ray starts (and reuses) a worker per distinct env: each with its threads set from birth.
-            "runtime_env": {"env_vars": thread_env(resources.cpus)},
         }
+        if self.address != "local" or resources.cpus != self.cpus:
+            # Ray starts (and reuses) a worker per distinct env: each with its threads set from birth.
+            options["runtime_env"] = {"env_vars": thread_env(resources.cpus)}
+        return options
 
     def run(self, tasks: list[TaskSpec], finished: Callable[[TaskResult], None], progress: Progress) -> None:
         if not tasks:
