@@ -31,7 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .classify import DARK_LUMA, classify_transition
 from .cutlist import Cut
-from .features import ClipFeatures
+from .features import ClipFeatures, clip_steps, grey_steps
 from .push import is_push, push_candidates, translation_steps
 
 BASELINE_RADIUS = 6
@@ -360,16 +360,6 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     return cuts
 
 
-def grey_steps(thumbs: np.ndarray) -> np.ndarray:
-    """(T,) float32 mean grey-level change of each thumbnail from the one before (frame 0: 0).
-    At 48x27 the codec's pulses (a keyframe's new noise) mostly vanish; a jump of content does not."""
-    steps = np.zeros(len(thumbs), np.float32)
-    if len(thumbs) > 1:
-        grey = thumbs.astype(np.float32).mean(axis=3)
-        steps[1:] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
-    return steps
-
-
 def one_step_jumps(steps: np.ndarray, background: np.ndarray, ratio: float, floor: float) -> np.ndarray:
     """Frames whose step stands ``ratio`` times above both neighbours' and ``background``, and is at
     least ``floor``: an isolated one-frame jump (motion that starts or stops suddenly stays high on
@@ -389,13 +379,12 @@ def _continues_a_ramp(steps: np.ndarray, frame: int) -> bool:
     return any(len(side) == 3 and value < RAMP_STEP_RATIO * float(side.min()) for side in (before, after))
 
 
-def _jumps(thumbs: np.ndarray) -> list[int]:
+def _jumps(steps: np.ndarray) -> list[int]:
     """Jump cuts (the same set-up a moment later): the picture jumps in one step while the frames
     either side hardly move, which the hard-cut score's floor keeps under its threshold when the
     two sides still share colours and layout."""
-    if len(thumbs) < 3:
+    if len(steps) < 3:
         return []
-    steps = grey_steps(thumbs)
     return [int(t) for t in one_step_jumps(steps, _baseline(steps), JUMP_RATIO, JUMP_FLOOR)]
 
 
@@ -420,10 +409,18 @@ def _pushes(features: ClipFeatures) -> list[Cut]:
     return cuts
 
 
-def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int = FADE_JOIN_GAP) -> list[Cut]:
+def join_fades(
+    cuts: list[Cut],
+    thumbs: np.ndarray,
+    luma: np.ndarray,
+    gap: int = FADE_JOIN_GAP,
+    *,
+    steps: np.ndarray | None = None,
+) -> list[Cut]:
     """Merge consecutive gradual boundaries joined only by flat frames (black, white or any one
     colour) into one fade — out of one shot, through the colour, into the next — when the picture
-    holds still in the colour for at most ``gap`` frames.
+    holds still in the colour for at most ``gap`` frames. ``steps``: the thumbnails' ``grey_steps``
+    when already known (``clip_steps``).
 
     Both passes see such a fade as two transitions (TransNetV2 peaks on each ramp); an editor sees
     one. The hold is counted in frames that do not change (under ``HOLD_STEP``), not in dark frames:
@@ -431,7 +428,7 @@ def join_fades(cuts: list[Cut], thumbs: np.ndarray, luma: np.ndarray, gap: int =
     colour (testvideo's 34 black frames) stay two boundaries.
     """
     flat = (flatness(thumbs) < FLAT_STD) | (luma < DARK_LUMA)
-    held = flat & (grey_steps(thumbs) < HOLD_STEP)
+    held = flat & ((grey_steps(thumbs) if steps is None else steps) < HOLD_STEP)
     out: list[Cut] = []
     for cut in sorted(cuts, key=lambda c: c.frame):
         prev = out[-1] if out else None
@@ -494,6 +491,7 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
     confident: list[Cut] = []
     regions: list[tuple[int, int]] = []
     measures = gradual_measures(thumbs)
+    steps = clip_steps(features)
     gradual: list[Cut] = []
     for first, last in _gradual(features, measures, GRADUAL_DISTANCE, BLEND_RATIO, LINEARITY):
         first, last = max(0, first), min(count - 1, last)
@@ -518,7 +516,6 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
             gradual.append(cut)
             confident.append(cut)  # TransNetV2 scores ~0 on pushes too
     hard: list[Cut] = []
-    steps = grey_steps(thumbs)
     for frame in _peaks(score, CANDIDATE_THRESHOLD):
         value = float(score[frame])
         if frame < min_shot or frame > count - min_shot:
@@ -539,7 +536,7 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
                 continue
         regions.append((int(frame) - 2, int(frame) + 1))
 
-    for frame in _jumps(thumbs):
+    for frame in _jumps(steps):
         if frame < min_shot or frame > count - min_shot or any(abs(c.frame - frame) <= 2 for c in hard):
             continue
         cut = Cut(frame=frame, kind="cut", score=FAST_THRESHOLD)
@@ -574,12 +571,12 @@ def analyse(features: ClipFeatures, *, min_shot: int | None = None) -> FastAnaly
         regions.append((max(0, int(first) - 3 * FADE_RAMP), min(count - 1, int(last) + 3 * FADE_RAMP)))
 
     confident.extend(fades)
-    cuts = enforce_min_shot(join_fades(hard + gradual + fades, thumbs, features.luma), min_shot)
+    cuts = enforce_min_shot(join_fades(hard + gradual + fades, thumbs, features.luma, steps=steps), min_shot)
     return FastAnalysis(
         score=score,
         threshold=FAST_THRESHOLD,
         cuts=cuts,
-        confident=enforce_min_shot(join_fades(confident, thumbs, features.luma), min_shot),
+        confident=enforce_min_shot(join_fades(confident, thumbs, features.luma, steps=steps), min_shot),
         regions=_merge_regions(regions),
     )
 

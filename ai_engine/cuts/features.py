@@ -55,10 +55,36 @@ class ClipFeatures:
     # (T, 2) float32 whole-picture shift (dx, dy) of each thumbnail from the one before, in pixels
     # (``push.translation_steps``); None: not computed, the push test computes it when needed.
     shift: np.ndarray | None = None
+    # (T,) float32 ``grey_steps`` of the thumbnails, computed per chunk while the next one decodes;
+    # None: not computed (``clip_steps`` computes it).
+    steps: np.ndarray | None = None
 
     @property
     def frame_count(self) -> int:
         return int(self.thumbs.shape[0])
+
+
+STEP_CHUNK = 2048  # frames per chunk of whole-clip thumbnail arithmetic (bounded memory)
+
+
+def grey_steps(thumbs: np.ndarray) -> np.ndarray:
+    """(T,) float32 mean grey-level change of each thumbnail from the one before (frame 0: 0).
+    At 48x27 the codec's pulses (a keyframe's new noise) mostly vanish; a jump of content does not."""
+    steps = np.zeros(len(thumbs), np.float32)
+    # In chunks, each with the frame before it: a float copy of a whole 10-minute clip's thumbnails
+    # is 240 MB (peak memory grew with length by that much); the values are the same per frame.
+    for first in range(1, len(thumbs), STEP_CHUNK):
+        last = min(len(thumbs), first + STEP_CHUNK)
+        grey = thumbs[first - 1 : last].astype(np.float32).mean(axis=3)
+        steps[first:last] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
+    return steps
+
+
+def clip_steps(features: ClipFeatures) -> np.ndarray:
+    """The clip's ``grey_steps``: the ones measured while decoding, else computed now."""
+    if features.steps is not None and len(features.steps) == features.frame_count:
+        return features.steps
+    return grey_steps(features.thumbs)
 
 
 class _Growing:
@@ -90,6 +116,7 @@ class _ChunkProcessor:
         self.histogram = _Growing(capacity, (), np.float32)
         self.luma = _Growing(capacity, (), np.float32)
         self.shift = _Growing(capacity, (2,), np.float32)
+        self.steps = _Growing(capacity, (), np.float32)
         self._prev_thumb: np.ndarray | None = None
         self._prev_hsv: np.ndarray | None = None
         self._prev_hist: np.ndarray | None = None
@@ -116,6 +143,7 @@ class _ChunkProcessor:
         dx, dy, _peak = translation_steps(carried)
         skip = 0 if self._prev_thumb is None else 1
         self.shift.extend(np.stack([dx[skip:], dy[skip:]], axis=1))
+        self.steps.extend(grey_steps(carried)[skip:])
         self._prev_thumb = thumbs[-1:].copy()
 
         hsv = cv2.cvtColor(stacked_rgb, cv2.COLOR_RGB2HSV).reshape(n, h, w, 3)
@@ -205,6 +233,7 @@ def extract_features(
         histogram=processor.histogram.result(),
         luma=processor.luma.result(),
         shift=processor.shift.result(),
+        steps=processor.steps.result(),
         warnings=warnings,
         last_good_frame=last_good,
     )

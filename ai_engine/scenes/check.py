@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cuts.fast import grey_steps, one_step_jumps
-from ..cuts.features import ClipFeatures
+from ..cuts.fast import one_step_jumps
+from ..cuts.features import ClipFeatures, clip_steps
 from .contract import Problem
 
 BLACK_LUMA = 20.0  # HSV value (0..255) under which a frame counts as black
@@ -171,7 +171,7 @@ def jump_cuts(
     ``JUMP_COLOUR``) and the layout (grey-level correlation of the two sides ≥ ``JUMP_LAYOUT``) of
     the shot; a cut to another set-up changes at least one of them.
     """
-    steps = grey_steps(features.thumbs)
+    steps = clip_steps(features)
     count = len(steps)
     spikes = one_step_jumps(steps, _local_median(steps, 6), SPIKE_RATIO, SPIKE_FLOOR)
     candidates = sorted({int(f) for f in cut_frames} | {int(f) for f in spikes})

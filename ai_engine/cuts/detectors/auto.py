@@ -23,7 +23,7 @@ import numpy as np
 from .. import neural
 from ..cutlist import Cut
 from ..fast import FastAnalysis, enforce_min_shot, is_flash_or_glitch, join_fades
-from ..features import ClipFeatures
+from ..features import ClipFeatures, clip_steps
 from . import DetectOptions, Detector, Found
 
 MAX_GROW_ROUNDS = 4
@@ -106,4 +106,6 @@ def _cascade(
             for other in confirmed
         ):
             cuts.append(cut)
-    return enforce_min_shot(join_fades(cuts, features.thumbs, features.luma), options.min_shot), single
+    return enforce_min_shot(
+        join_fades(cuts, features.thumbs, features.luma, steps=clip_steps(features)), options.min_shot
+    ), single
