@@ -341,7 +341,8 @@ def inject(shots: list[Any], others: list[Place], rng: random.Random):
         seg = list(seg)
         if kind == "flash_frame" and len(seg) >= 8:
             at, n = len(seg) // 2, rng.choice((1, 2))
-            other = rng.choice(others).frames
+            # another place: a "flash" of the shot's own (often still) footage is invisible
+            other = rng.choice([p for p in others if p.name != shots[index][1]]).frames
             k = rng.randrange(len(other) - n)
             planted.append((kind, len(frames) + at, len(frames) + at + n - 1))
             seg = seg[:at] + list(other[k : k + n]) + seg[at:]
