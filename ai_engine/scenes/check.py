@@ -38,7 +38,7 @@ SPIKE_RATIO = (
 SPIKE_FLOOR = 2.0  # grey levels: codec and VFR pulses (issue-134's every-8-frames keyframes) stay under it
 JUMP_COLOUR = 0.8  # colour histogram intersection across a jump cut
 JUMP_LAYOUT = 0.8  # grey-level correlation of the thumbnails' picture across a jump cut: the same framing
-BAR_LUMA = 16.0  # grey level (0..255) under which a pixel on every compared frame is a letterbox bar
+BAR_LUMA = 16.0  # grey level (0..255) under which an edge row/column on every compared frame is a bar
 JUMP_LIGHT = 0.5  # a change whose mean (the whole picture brighter or darker) is this share of it: light
 SIDE = 3  # frames on each side of a cut compared for a jump cut
 
@@ -189,19 +189,22 @@ def flash_frames(features: ClipFeatures, black: list[tuple[int, int]]) -> list[t
 def _side_similarity(thumbs: np.ndarray, frame: int) -> tuple[float, float]:
     """(colour intersection, grey correlation) of the ``SIDE`` frames before and after ``frame``.
 
-    The correlation is taken over the picture only: pixels dark on all ``2 * SIDE`` frames
-    (``BAR_LUMA``) — letterbox or pillarbox bars — are left out, since they agree across any cut
-    and would lift two different framings of a portrait clip to a jump cut's correlation."""
+    The correlation is taken over the picture only: letterbox or pillarbox bars — whole rows or
+    columns at the edges that are dark (``BAR_LUMA``) on all ``2 * SIDE`` frames — are left out,
+    since they agree across any cut and would lift two different framings of a portrait clip to a
+    jump cut's correlation. Dark parts inside the picture (a title card's background) stay in."""
     from .embed import colour_histograms
 
     hist = colour_histograms(thumbs, [(frame - SIDE, frame - 1), (frame, frame + SIDE - 1)])
     colour = float(np.minimum(hist[0], hist[1]).sum())
     grey = thumbs[frame - SIDE : frame + SIDE].astype(np.float32).mean(axis=3)
-    picture = (grey > BAR_LUMA).any(axis=0)
-    if picture.mean() < 0.1:
-        picture[:] = True  # (nearly) a black frame: nothing to leave out
-    before = grey[:SIDE].mean(axis=0)[picture]
-    after = grey[SIDE:].mean(axis=0)[picture]
+    lit = (grey > BAR_LUMA).any(axis=0)
+    rows, columns = np.flatnonzero(lit.any(axis=1)), np.flatnonzero(lit.any(axis=0))
+    if rows.size == 0:
+        rows, columns = np.arange(lit.shape[0]), np.arange(lit.shape[1])  # a black frame
+    picture = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(columns[0]), int(columns[-1]) + 1))
+    before = grey[:SIDE].mean(axis=0)[picture].ravel()
+    after = grey[SIDE:].mean(axis=0)[picture].ravel()
     before -= before.mean()
     after -= after.mean()
     denominator = float(np.linalg.norm(before) * np.linalg.norm(after))
