@@ -37,7 +37,7 @@ SPIKE_RATIO = (
 )
 SPIKE_FLOOR = 2.0  # grey levels: codec and VFR pulses (issue-134's every-8-frames keyframes) stay under it
 JUMP_COLOUR = 0.8  # colour histogram intersection across a jump cut
-JUMP_LAYOUT = 0.8  # grey-level correlation of the thumbnails' picture across a jump cut: the same framing
+JUMP_LAYOUT = 0.7  # picture correlation across a jump cut (tune: planted jumps >= 0.84, two cameras <= 0.52)
 BAR_LUMA = 16.0  # grey level (0..255) under which an edge row/column on every compared frame is a bar
 JUMP_LIGHT = 0.5  # a change whose mean (the whole picture brighter or darker) is this share of it: light
 SIDE = 3  # frames on each side of a cut compared for a jump cut
