@@ -102,7 +102,8 @@ def scenes_result(analysis: Analysis, scenes: list[list[int]]) -> ScenesResult:
 def check(analysis: Analysis) -> list[Problem]:
     from .check import find_problems
 
-    return find_problems(analysis.features, [s[0] for s in analysis.shots[1:]])
+    transitions = [(c.start, c.end) for c in analysis.cut_list.cuts if c.end > c.start]
+    return find_problems(analysis.features, [s[0] for s in analysis.shots[1:]], transitions)
 
 
 def shot_motion(features: ClipFeatures, shots: list[tuple[int, int]]) -> np.ndarray:
