@@ -103,6 +103,28 @@ def test_a_wipe_is_one_wipe_with_its_span(tmp_path, held: bool) -> None:
     _assert_one_wipe(write_clip(made, tmp_path / "wipe.mp4"), start, end)
 
 
+def _pillarboxed(frame: np.ndarray) -> np.ndarray:
+    """A portrait picture in a landscape frame: the shot squeezed to a third of the width between
+    black bars (a phone video in a 16:9 edit)."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    inner = cv2.resize(frame, (w // 3 // 2 * 2, h), interpolation=cv2.INTER_AREA)
+    out = np.zeros_like(frame)
+    left = (w - inner.shape[1]) // 2
+    out[:, left : left + inner.shape[1]] = inner
+    return out
+
+
+def test_a_wipe_inside_a_pillarboxed_picture_is_one_wipe(tmp_path) -> None:
+    """A portrait edit with its own wipe, put between black bars in a landscape timeline: the bars
+    do not change, so over the whole frame the wipe's change is a third of what it is in the
+    picture (under the gradual threshold here); it is measured inside the bars."""
+    made, start, end = _wipe_clip(*_two_bikes_shots(held=True), 16)
+    clip = write_clip([_pillarboxed(f) for f in made], tmp_path / "wipe.mp4")
+    _assert_one_wipe(clip, start, end)
+
+
 def test_a_pan_over_one_frame_is_no_wipe(tmp_path) -> None:
     """Camera motion also changes the picture steadily one way; it has no edge between two pictures."""
     import cv2

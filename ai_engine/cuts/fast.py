@@ -64,6 +64,7 @@ RAMP_STEP_RATIO = 2.0  # a hard cut's step is over twice some step on each side 
 JUMP_RATIO = 3.0  # a jump cut's step over the larger of its neighbours' and the local median
 JUMP_FLOOR = 4.0  # ... and at least this mean grey-level change (keyframe pulses stay under it)
 FADE_RAMP = 10  # brightness must ramp over at least this many frames to be a fade (else a cut)
+BAR_LEVEL = 24  # RGB (0..255): a letterbox or pillarbox bar's pixels stay at or under this
 FLAT_STD = 10.0  # a thumbnail whose pixels spread less than this is one flat colour (a fade's middle)
 FADE_JOIN_GAP = 6  # a fade out and a fade in held this few frames in the colour are one transition
 FADE_STILL, FADE_STILL_LEVELS = 4, 1.0  # a fade's ramp moves more than 1 level in 4 frames (≥ 28 in ≤ 40)
@@ -178,6 +179,9 @@ class GradualMeasures:
     either: np.ndarray  # how far frame t's pixels are from the NEARER end, relative to ``distance``
     mixed: np.ndarray  # frame t's distance to the nearer end as a whole, relative to ``distance``
     dominance: np.ndarray  # the largest consecutive difference in the window / the sum of them
+    # ``distance`` over the picture inside black bars (letterbox, pillarbox) that all three frames
+    # share: the bars' unchanging pixels would dilute a wipe's change (equal to ``distance`` without bars)
+    active_distance: np.ndarray
 
 
 def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
@@ -187,6 +191,7 @@ def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
     blend_error = np.zeros(count, np.float32)
     either = np.zeros(count, np.float32)
     mixed = np.zeros(count, np.float32)
+    active_distance = np.zeros(count, np.float32)
     steps = np.zeros(count, np.float32)
     k = GRADUAL_HALF
     chunk = 1024
@@ -198,7 +203,12 @@ def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
         before = thumbs[t - k].astype(np.int16)
         after = thumbs[t + k].astype(np.int16)
         middle = thumbs[t].astype(np.int16)
-        distance[t] = np.abs(after - before).mean(axis=(1, 2, 3))
+        apart = np.abs(after - before)
+        distance[t] = apart.mean(axis=(1, 2, 3))
+        inside = _inside_bars(before, middle, after)
+        active_distance[t] = (apart.sum(axis=3) * inside).sum(axis=(1, 2)) / np.maximum(
+            3 * inside.sum(axis=(1, 2)), 1
+        )
         blend_error[t] = np.abs(2 * middle - before - after).mean(axis=(1, 2, 3)) / 2
         to_before, to_after = np.abs(middle - before), np.abs(middle - after)
         either[t] = np.minimum(to_before, to_after).mean(axis=(1, 2, 3))
@@ -218,7 +228,28 @@ def gradual_measures(thumbs: np.ndarray) -> GradualMeasures:
         either=either / np.maximum(distance, 1e-3),
         mixed=mixed / np.maximum(distance, 1e-3),
         dominance=largest / np.maximum(travelled, 1e-3),
+        active_distance=active_distance,
     )
+
+
+def _inside_bars(*frames: np.ndarray) -> np.ndarray:
+    """(N, H, W) bool: the pixels inside the black bars of ``frames`` (each (N, H, W, 3)). Bars are
+    what letterbox and pillarbox make: whole rows (columns) at both edges, of the same width within
+    a pixel, near black in every one of the frames; a dark corner of a scene is not one."""
+    dark = np.ones(frames[0].shape[:3], bool)
+    for frame in frames:
+        dark &= frame.max(axis=3) <= BAR_LEVEL
+    _, h, w = dark.shape
+
+    def inside(lines: np.ndarray, size: int) -> np.ndarray:  # (N, size) dark lines -> (N, size) kept
+        first = np.cumprod(lines, axis=1).sum(axis=1)
+        last = np.cumprod(lines[:, ::-1], axis=1).sum(axis=1)
+        bars = (first > 0) & (last > 0) & (np.abs(first - last) <= 1) & (first + last < size)
+        first, last = np.where(bars, first, 0), np.where(bars, last, 0)
+        at = np.arange(size)[None, :]
+        return (at >= first[:, None]) & (at < size - last[:, None])
+
+    return inside(dark.all(axis=2), h)[:, :, None] & inside(dark.all(axis=1), w)[:, None, :]
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -339,7 +370,7 @@ def _edge_fit(thumbs: np.ndarray, t: int) -> float:
 def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
     """Wipes (a moving edge between the two shots): see ``WIPE_EITHER`` and its neighbours."""
     mask = (
-        (measures.distance >= GRADUAL_DISTANCE)
+        (measures.active_distance >= GRADUAL_DISTANCE)
         & (measures.either <= WIPE_EITHER)
         & (measures.mixed >= WIPE_MIXED)
         & (measures.dominance <= WIPE_DOMINANCE)
@@ -353,7 +384,7 @@ def _wipes(features: ClipFeatures, measures: GradualMeasures) -> list[Cut]:
         fits = [_edge_fit(features.thumbs, t) for t in range(int(first), int(last) + 1)]
         if float(np.median(fits)) >= WIPE_EDGE_FIT:
             start, end = max(0, int(first) - 2), min(last_frame, int(last) + 2)
-            peak = float(measures.distance[first : last + 1].max())
+            peak = float(measures.active_distance[first : last + 1].max())
             cuts.append(
                 Cut(frame=(start + end) // 2, kind="wipe", start=start, end=end, score=min(1.0, peak / 50.0))
             )
