@@ -40,6 +40,19 @@ def cuts_ground_truth(data_dir: Path) -> dict[str, Any]:
     return {k: v for k, v in json.loads(path.read_text()).items() if not k.startswith("_")}
 
 
+@pytest.fixture(scope="session")
+def scenes_bench(data_dir: Path) -> Any:
+    """bench/scenes.py as a module, reading ``data_dir``: the scenes tests build their edits with
+    the bench's own helpers, so ground truth is made the same way in both."""
+    bench = str(ROOT / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import scenes as bench_scenes
+
+    bench_scenes.DATA = data_dir
+    return bench_scenes
+
+
 _registered = False
 
 

@@ -16,15 +16,11 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 
 
 @pytest.fixture(scope="module")
-def bench(data_dir: Path) -> Any:
-    import scenes as bench_scenes  # bench/scenes.py
-
-    bench_scenes.DATA = data_dir
-    return bench_scenes
+def bench(scenes_bench: Any) -> Any:
+    return scenes_bench  # bench/scenes.py (conftest)
 
 
 def _frames(bench: Any, path: Path, first: int, count: int) -> list[np.ndarray]:

@@ -8,23 +8,16 @@ two cameras on the same room — none of them is a problem — next to the error
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-
 
 @pytest.fixture(scope="module")
-def bench(data_dir: Path) -> Any:
-    import scenes as bench_scenes  # bench/scenes.py
-
-    bench_scenes.DATA = data_dir
-    return bench_scenes
+def bench(scenes_bench: Any) -> Any:
+    return scenes_bench  # bench/scenes.py (conftest)
 
 
 @pytest.fixture(scope="module")
