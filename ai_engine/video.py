@@ -244,6 +244,25 @@ def _rate_from_period(period: float, nominal: float) -> float:
     return measured
 
 
+def media_seconds(path: str) -> float | None:
+    """Duration of ``path``'s longest stream from its container header alone (no packet scan, no
+    decoding: milliseconds a file, for ordering work); None if it is unknown or no media FFmpeg reads
+    (a .bvh, a .blend). ``probe`` is the full, checked reading."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        with _open(path) as container:
+            if container.duration is not None and container.duration > 0:
+                return float(container.duration) / 1_000_000
+            best = 0.0
+            for stream in container.streams:
+                if stream.duration is not None and stream.time_base is not None:
+                    best = max(best, float(stream.duration * stream.time_base))
+            return best or None
+    except Exception:  # VideoOpenError for what FFmpeg cannot read, anything else a header may raise
+        return None
+
+
 def probe(path: str | os.PathLike[str], *, should_stop: StopFn = never_stop) -> VideoInfo:
     """Describe a video: decodes only its first picture, demuxes packets only where needed.
 

@@ -400,7 +400,8 @@ def test_the_longest_media_starts_first_and_the_rest_keep_their_order(tmp_path: 
     """Longest expected work first (the batch ends when its last task does): real clips by their
     header duration, then files FFmpeg cannot read by size, then — past the header budget — the
     given order."""
-    from ai_engine.batch.order import longest_first, media_seconds
+    from ai_engine.batch.order import longest_first
+    from ai_engine.video import media_seconds
 
     videos = sorted((ROOT / "samples").rglob("*.mp4"))
     assert len(videos) >= 2, "samples/ ships real clips"

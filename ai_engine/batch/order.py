@@ -5,10 +5,11 @@ runs alone while the other workers idle (bench/batch.py measured it: fades.mp4, 
 clips for ``auto``, was the twelfth input). Starting the longest expected work first (the classic
 longest-processing-time rule) lets the short tasks fill in at the end instead.
 
-Expected work is the input's media duration read from its container header only (no packet scan,
-no decoding: milliseconds a file); an input with no readable duration (a preset name, a motion
-file, a file FFmpeg cannot open) counts by its size in bytes after every timed input. Reading
-headers is bounded by ``budget`` seconds in all: past it the rest keep the order they were given.
+Expected work is the input's media duration read from its container header only
+(``video.media_seconds``: no packet scan, no decoding, milliseconds a file); an input with no
+readable duration (a preset name, a motion file, a file FFmpeg cannot open) counts by its size in
+bytes after every timed input. Reading headers is bounded by ``budget`` seconds in all: past it the
+rest keep the order they were given.
 """
 
 from __future__ import annotations
@@ -18,28 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from ..video import media_seconds
+
 T = TypeVar("T")
 
 HEADER_BUDGET_S = 5.0
-
-
-def media_seconds(path: str) -> float | None:
-    """Duration of ``path``'s longest video (or audio) stream from its header; None if unknown."""
-    if not os.path.isfile(path):
-        return None
-    try:
-        import av
-
-        with av.open(path, metadata_errors="ignore") as container:
-            if container.duration is not None and container.duration > 0:
-                return float(container.duration) / 1_000_000
-            best = 0.0
-            for stream in container.streams:
-                if stream.duration is not None and stream.time_base is not None:
-                    best = max(best, float(stream.duration * stream.time_base))
-            return best or None
-    except Exception:  # not media FFmpeg reads (a .bvh, a .blend): counted by size instead
-        return None
 
 
 def _size(path: str) -> int:
