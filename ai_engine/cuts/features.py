@@ -67,16 +67,21 @@ class ClipFeatures:
 STEP_CHUNK = 2048  # frames per chunk of whole-clip thumbnail arithmetic (bounded memory)
 
 
-def grey_steps(thumbs: np.ndarray) -> np.ndarray:
+def grey_steps(thumbs: np.ndarray, grey: np.ndarray | None = None) -> np.ndarray:
     """(T,) float32 mean grey-level change of each thumbnail from the one before (frame 0: 0).
-    At 48x27 the codec's pulses (a keyframe's new noise) mostly vanish; a jump of content does not."""
+    At 48x27 the codec's pulses (a keyframe's new noise) mostly vanish; a jump of content does not.
+    ``grey``: the thumbnails' (T, H, W) float32 channel mean, when the caller has it already."""
     steps = np.zeros(len(thumbs), np.float32)
     # In chunks, each with the frame before it: a float copy of a whole 10-minute clip's thumbnails
     # is 240 MB (peak memory grew with length by that much); the values are the same per frame.
     for first in range(1, len(thumbs), STEP_CHUNK):
         last = min(len(thumbs), first + STEP_CHUNK)
-        grey = thumbs[first - 1 : last].astype(np.float32).mean(axis=3)
-        steps[first:last] = np.abs(np.diff(grey, axis=0)).mean(axis=(1, 2))
+        part = (
+            thumbs[first - 1 : last].astype(np.float32).mean(axis=3)
+            if grey is None
+            else grey[first - 1 : last]
+        )
+        steps[first:last] = np.abs(np.diff(part, axis=0)).mean(axis=(1, 2))
     return steps
 
 
@@ -140,10 +145,11 @@ class _ChunkProcessor:
         self.thumbs.extend(thumbs)
         # Here rather than after decoding: this thread has time while the next chunk decodes.
         carried = thumbs if self._prev_thumb is None else np.concatenate([self._prev_thumb, thumbs])
-        dx, dy, _peak = translation_steps(carried)
+        grey = carried.astype(np.float32).mean(axis=3)  # one grey copy for the shift and the steps
+        dx, dy, _peak = translation_steps(carried, grey=grey)
         skip = 0 if self._prev_thumb is None else 1
         self.shift.extend(np.stack([dx[skip:], dy[skip:]], axis=1))
-        self.steps.extend(grey_steps(carried)[skip:])
+        self.steps.extend(grey_steps(carried, grey)[skip:])
         self._prev_thumb = thumbs[-1:].copy()
 
         hsv = cv2.cvtColor(stacked_rgb, cv2.COLOR_RGB2HSV).reshape(n, h, w, 3)

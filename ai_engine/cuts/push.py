@@ -135,9 +135,12 @@ def push_candidates(
     return out
 
 
-def translation_steps(thumbs: np.ndarray, chunk: int = 512) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def translation_steps(
+    thumbs: np.ndarray, chunk: int = 512, grey: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Whole-picture shift from frame t-1 to frame t by phase correlation of the grey thumbnails:
-    (dx, dy) in pixels, sub-pixel (0 for frame 0), and the correlation peak (1: a pure translation)."""
+    (dx, dy) in pixels, sub-pixel (0 for frame 0), and the correlation peak (1: a pure translation).
+    ``grey``: the thumbnails' (T, H, W) float32 channel mean, when the caller has it already."""
     count = len(thumbs)
     dx, dy, peak = np.zeros(count, np.float32), np.zeros(count, np.float32), np.zeros(count, np.float32)
     if count < 2:
@@ -146,9 +149,10 @@ def translation_steps(thumbs: np.ndarray, chunk: int = 512) -> tuple[np.ndarray,
     window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
     for first in range(1, count, chunk):
         t = np.arange(first, min(first + chunk, count))
-        grey = thumbs[t[0] - 1 : t[-1] + 1].astype(np.float32).mean(axis=3)
-        grey = (grey - grey.mean(axis=(1, 2), keepdims=True)) * window
-        spectra = np.fft.rfft2(grey)
+        span = slice(t[0] - 1, t[-1] + 1)
+        part = thumbs[span].astype(np.float32).mean(axis=3) if grey is None else grey[span]
+        part = (part - part.mean(axis=(1, 2), keepdims=True)) * window
+        spectra = np.fft.rfft2(part)
         cross = spectra[1:] * np.conj(spectra[:-1])
         cross /= np.maximum(np.abs(cross), 1e-6)
         surface = np.fft.irfft2(cross, s=(h, w))
